@@ -1,0 +1,1 @@
+"""Models of assessments; filled by later issues."""

@@ -1,0 +1,1 @@
+"""Models of certification; filled by later issues."""

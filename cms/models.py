@@ -1,0 +1,1 @@
+"""Models of cms; filled by later issues."""

@@ -1,0 +1,24 @@
+"""Which roles see what, and at which kind of node each role may be granted."""
+
+from __future__ import annotations
+
+from lms.models import OrganisationKind, Role
+
+REGION_KINDS = (OrganisationKind.PROVINCE, OrganisationKind.CITY, OrganisationKind.COUNTY)
+
+ADMIN_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.COUNTY_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN})
+TEACHER_VIEWING_ROLES = ADMIN_ROLES | {Role.PERSONNEL_OFFICER}
+ROSTER_ROLES = ADMIN_ROLES
+AUDIT_ROLES = frozenset({Role.PROVINCE_ADMIN})
+READ_ONLY_ROLES = frozenset({Role.PERSONNEL_OFFICER})
+
+GRANTABLE_AT: dict[str, tuple[str, ...]] = {
+    Role.TEACHER: (OrganisationKind.SCHOOL,),
+    Role.SCHOOL_ADMIN: (OrganisationKind.SCHOOL,),
+    Role.COUNTY_ADMIN: (OrganisationKind.COUNTY,),
+    Role.CITY_ADMIN: (OrganisationKind.CITY,),
+    Role.PROVINCE_ADMIN: (OrganisationKind.PROVINCE,),
+    Role.INSTITUTION_EDITOR: (OrganisationKind.INSTITUTION,),
+    Role.REVIEWER: (*REGION_KINDS, OrganisationKind.SCHOOL, OrganisationKind.INSTITUTION),
+    Role.PERSONNEL_OFFICER: REGION_KINDS,
+}

@@ -1,0 +1,157 @@
+"""Reads scoped by jurisdiction. Every list, search, export and API of people data starts here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+from lms.idcard import IdNumberError, parse_id_number
+from lms.identity import id_number_hash
+from lms.models import AccessLog, Organisation, OrganisationKind, Role, RoleGrant, Teacher
+from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROSTER_ROLES, TEACHER_VIEWING_ROLES
+
+UserLike = AbstractBaseUser | AnonymousUser
+
+
+def organisation_subtree(*, organisation: Organisation, include_self: bool = True) -> QuerySet[Organisation]:
+    """The node and everything under it: one indexed prefix scan on the materialised path."""
+    queryset = Organisation.objects.filter(path__startswith=organisation.path)
+    return queryset if include_self else queryset.exclude(pk=organisation.pk)
+
+
+def active_grants(*, user: UserLike, roles: Iterable[str] | None = None) -> QuerySet[RoleGrant]:
+    if not user.is_authenticated:
+        return RoleGrant.objects.none()
+    grants = RoleGrant.objects.filter(user=user, revoked_at__isnull=True, organisation__is_active=True)
+    if roles is not None:
+        grants = grants.filter(role__in=list(roles))
+    return grants.select_related("organisation")
+
+
+def _minimal_prefixes(paths: Iterable[str]) -> list[str]:
+    """Drop paths already covered by a shorter one: a grant on a city covers its counties."""
+    kept: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(prefix) for prefix in kept):
+            kept.append(path)
+    return kept
+
+
+def jurisdiction_paths(*, user: UserLike, roles: Iterable[str]) -> list[str] | None:
+    """Tree-path prefixes the user reaches through these roles; None means everything (superuser)."""
+    if user.is_authenticated and user.is_superuser:
+        return None
+    return _minimal_prefixes(grant.organisation.path for grant in active_grants(user=user, roles=roles))
+
+
+def _path_filter(paths: list[str], field: str = "path") -> Q:
+    condition = Q(pk__in=[])
+    for prefix in paths:
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+def organisations_in_jurisdiction(*, user: UserLike, roles: Iterable[str]) -> QuerySet[Organisation]:
+    paths = jurisdiction_paths(user=user, roles=roles)
+    if paths is None:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_path_filter(paths))
+
+
+def schools_in_jurisdiction(*, user: UserLike, roles: Iterable[str] = ROSTER_ROLES) -> QuerySet[Organisation]:
+    return organisations_in_jurisdiction(user=user, roles=roles).filter(kind=OrganisationKind.SCHOOL)
+
+
+def teachers_visible_to(user: UserLike) -> QuerySet[Teacher]:
+    """The one answer to "whose records may this user see": their subtree, or only themselves."""
+    if not user.is_authenticated:
+        return Teacher.objects.none()
+    paths = jurisdiction_paths(user=user, roles=TEACHER_VIEWING_ROLES)
+    if paths is None:
+        return Teacher.objects.all()
+    own = Q(user_id=user.pk)
+    if not paths:
+        return Teacher.objects.filter(own)
+    schools = Organisation.objects.filter(_path_filter(paths)).values("id")
+    return Teacher.objects.filter(Q(school_id__in=schools) | own)
+
+
+def teacher_search(*, user: UserLike, query: str) -> QuerySet[Teacher]:
+    """Search within the user's scope: an ID number matches exactly by keyed hash, else name or certificate."""
+    visible = teachers_visible_to(user)
+    query = (query or "").strip()
+    if not query:
+        return visible
+    try:
+        parsed = parse_id_number(query)
+    except IdNumberError:
+        parsed = None
+    if parsed is not None:
+        return visible.filter(id_number_hash=id_number_hash(parsed.value))
+    if query.isdigit() and len(query) == 17:
+        return visible.filter(qualification_number=query)
+    return visible.filter(real_name__contains=query)
+
+
+def user_has_role(*, user: UserLike, roles: Iterable[str]) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or active_grants(user=user, roles=roles).exists()
+
+
+def user_can_view_teachers(*, user: UserLike) -> bool:
+    return user_has_role(user=user, roles=TEACHER_VIEWING_ROLES)
+
+
+def user_can_manage_roster(*, user: UserLike) -> bool:
+    return user_has_role(user=user, roles=ROSTER_ROLES)
+
+
+def user_can_browse_audit(*, user: UserLike) -> bool:
+    return user_has_role(user=user, roles=AUDIT_ROLES)
+
+
+def user_is_read_only(*, user: UserLike) -> bool:
+    """Personnel officers read; they never change people data (unless they also hold an admin role)."""
+    if user.is_authenticated and user.is_superuser:
+        return False
+    has_read_only = active_grants(user=user, roles=READ_ONLY_ROLES).exists()
+    return has_read_only and not active_grants(user=user, roles=ADMIN_ROLES).exists()
+
+
+def user_roles(*, user: UserLike) -> list[RoleGrant]:
+    return list(active_grants(user=user).order_by("role", "organisation__path"))
+
+
+def access_log_entries(*, user: UserLike) -> QuerySet[AccessLog]:
+    if not user_can_browse_audit(user=user):
+        return AccessLog.objects.none()
+    return AccessLog.objects.all()
+
+
+def teacher_for_user(*, user: UserLike) -> Teacher | None:
+    if not user.is_authenticated:
+        return None
+    return Teacher.objects.filter(user_id=user.pk).select_related("school").first()
+
+
+__all__ = [
+    "Role",
+    "access_log_entries",
+    "active_grants",
+    "jurisdiction_paths",
+    "organisation_subtree",
+    "organisations_in_jurisdiction",
+    "schools_in_jurisdiction",
+    "teacher_for_user",
+    "teacher_search",
+    "teachers_visible_to",
+    "user_can_browse_audit",
+    "user_can_manage_roster",
+    "user_can_view_teachers",
+    "user_has_role",
+    "user_is_read_only",
+    "user_roles",
+]

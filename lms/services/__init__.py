@@ -1,0 +1,18 @@
+"""Writes on people and places. Each function validates, writes, and logs."""
+
+from .audit import access_log_record
+from .organisations import organisation_create
+from .roles import role_grant, role_revoke
+from .teachers import TeacherInput, teacher_create, teacher_id_number_reveal, teacher_transfer, teacher_update
+
+__all__ = [
+    "TeacherInput",
+    "access_log_record",
+    "organisation_create",
+    "role_grant",
+    "role_revoke",
+    "teacher_create",
+    "teacher_id_number_reveal",
+    "teacher_transfer",
+    "teacher_update",
+]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+
+from lms.models import AccessLog, Teacher
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    teacher: Teacher | None = None,
+    subject: str = "",
+    object_count: int = 1,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> AccessLog:
+    """Append one entry: who looked at or exported whose personal data, when and why."""
+    entry = AccessLog(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_username=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        action=action,
+        teacher_id_ref=teacher.pk if teacher is not None else None,
+        subject=subject or (str(teacher) if teacher is not None else ""),
+        object_count=object_count,
+        reason=reason[:500],
+        path=(request.get_full_path()[:300] if request is not None else ""),
+        ip_address=_client_ip(request),
+    )
+    entry.full_clean()
+    entry.save()
+    return entry

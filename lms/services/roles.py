@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from lms.models import Organisation, Role, RoleGrant
+from lms.roles import GRANTABLE_AT
+
+
+@transaction.atomic
+def role_grant(
+    *, user: AbstractBaseUser, role: str, organisation: Organisation, granted_by: AbstractBaseUser | None = None
+) -> RoleGrant:
+    """Grant a role at a node; it reaches the node's subtree. Granting twice returns the same grant."""
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    if organisation.kind not in GRANTABLE_AT[role]:
+        raise ValidationError({"organisation": _("This role cannot be granted at this kind of organisation.")})
+    existing = RoleGrant.objects.filter(
+        user=user, role=role, organisation=organisation, revoked_at__isnull=True
+    ).first()
+    if existing is not None:
+        return existing
+    grant = RoleGrant(user=user, role=role, organisation=organisation, granted_by=granted_by)
+    grant.full_clean()
+    grant.save()
+    log(instance=grant, action="lms.role_grant", user=granted_by)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, grant: RoleGrant, revoked_by: AbstractBaseUser | None = None) -> RoleGrant:
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at"])
+        log(instance=grant, action="lms.role_revoke", user=revoked_by)
+    return grant
