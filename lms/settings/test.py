@@ -11,3 +11,6 @@ PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", "/tmp/lms-test-private"))  # 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "/tmp/lms-test-media"))  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME", "")}  # noqa: F405
+# Tests run tasks in-process unless a test asks for the real worker (fixture real_celery_worker).
+CELERY_TASK_ALWAYS_EAGER = True
+AXES_ENABLED = True
