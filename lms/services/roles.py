@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +8,26 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from lms.models import Organisation, Role, RoleGrant
-from lms.roles import GRANTABLE_AT
+from lms.roles import ADMIN_ACCESS_ROLES, GRANTABLE_AT
+
+ADMIN_ACCESS_GROUP = "lms-admin-access"
+
+
+def _admin_access_group() -> Group:
+    group, created = Group.objects.get_or_create(name=ADMIN_ACCESS_GROUP)
+    if created:
+        group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    return group
+
+
+def _sync_admin_access(user: AbstractBaseUser) -> None:
+    """Wagtail admin access follows the grants: any active admin or editor role gives it."""
+    needs_access = RoleGrant.objects.filter(user=user, role__in=ADMIN_ACCESS_ROLES, revoked_at__isnull=True).exists()
+    group = _admin_access_group()
+    if needs_access:
+        user.groups.add(group)
+    else:
+        user.groups.remove(group)
 
 
 @transaction.atomic
@@ -28,6 +47,7 @@ def role_grant(
     grant = RoleGrant(user=user, role=role, organisation=organisation, granted_by=granted_by)
     grant.full_clean()
     grant.save()
+    _sync_admin_access(user)
     log(instance=grant, action="lms.role_grant", user=granted_by)
     return grant
 
@@ -37,5 +57,6 @@ def role_revoke(*, grant: RoleGrant, revoked_by: AbstractBaseUser | None = None)
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
+        _sync_admin_access(grant.user)
         log(instance=grant, action="lms.role_revoke", user=revoked_by)
     return grant

@@ -200,3 +200,23 @@ SITE_TITLE = _("Teacher IT Capability Training and Certification")
 
 # Lockout is per account (等级保护: 5 failures → 30 minutes); IP rotation cannot unlock an account.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# A cache every process shares: Redis when a broker runs (worker progress reaches the web pages),
+# a file cache otherwise (the dev server and eager tasks share one machine).
+REDIS_URL = os.environ.get("REDIS_URL") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("CACHE_URL", REDIS_URL.rsplit("/", 1)[0] + "/1"),
+            "KEY_PREFIX": "lms",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "cache"),
+            "KEY_PREFIX": "lms",
+        }
+    }

@@ -1,1 +1,41 @@
-"""placeholder"""
+"""Log in, log out, and the workspace each role lands on."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lms.selectors import (
+    teacher_for_user,
+    user_can_browse_audit,
+    user_can_manage_roster,
+    user_can_view_teachers,
+    user_is_read_only,
+    user_roles,
+)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "lms/login.html"
+    redirect_authenticated_user = True
+
+
+login_view = LoginView.as_view()
+logout_view = auth_views.LogoutView.as_view()
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "grants": user_roles(user=user),
+        "teacher": teacher_for_user(user=user),
+        "can_view_teachers": user_can_view_teachers(user=user),
+        "can_manage_roster": user_can_manage_roster(user=user),
+        "can_browse_audit": user_can_browse_audit(user=user),
+        "read_only": user_is_read_only(user=user),
+        "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
+    }
+    return render(request, "lms/home.html", context)

@@ -1,0 +1,56 @@
+# The two commands: `make run` sets everything up and starts the site with demo data;
+# `make test` runs the whole suite (boundaries + pytest, browser tests included).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
+
+.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean
+
+run: setup demo
+	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+setup: $(STAMP) messages migrate static
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compile_translations
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+static: $(STAMP)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser of its own).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi 'cjk' || { \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+lint: $(STAMP)
+	$(BIN)/lint-imports
+
+test: $(STAMP) browser-deps messages lint test-only
+
+test-only:
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+worker: $(STAMP)
+	$(BIN)/celery -A lms worker -l info
+
+clean:
+	rm -rf $(VENV) var db.sqlite3*

@@ -1,0 +1,36 @@
+"""The public face of people and places: other apps call only these names."""
+
+from __future__ import annotations
+
+from lms.models import Organisation, OrganisationKind, Role, Teacher
+from lms.selectors import (
+    organisation_subtree,
+    organisations_in_jurisdiction,
+    schools_in_jurisdiction,
+    teacher_for_user,
+    teacher_search,
+    teachers_visible_to,
+    user_can_manage_roster,
+    user_can_view_teachers,
+    user_has_role,
+    user_is_read_only,
+)
+from lms.services import access_log_record
+
+__all__ = [
+    "Organisation",
+    "OrganisationKind",
+    "Role",
+    "Teacher",
+    "access_log_record",
+    "organisation_subtree",
+    "organisations_in_jurisdiction",
+    "schools_in_jurisdiction",
+    "teacher_for_user",
+    "teacher_search",
+    "teachers_visible_to",
+    "user_can_manage_roster",
+    "user_can_view_teachers",
+    "user_has_role",
+    "user_is_read_only",
+]
