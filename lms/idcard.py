@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
 _SHAPE = re.compile(r"^[1-9]\d{16}[\dX]$")
@@ -39,18 +41,18 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     """Return the parsed number or raise IdNumberError with a message a person can act on."""
     value = normalise(raw)
     if len(value) != 18:
-        raise IdNumberError("身份证号应为18位 (ID number must have 18 characters)")
+        raise IdNumberError(_("An ID number has 18 characters."))
     if not _SHAPE.match(value):
-        raise IdNumberError("身份证号格式错误：前17位为数字，末位为数字或X (ID number: 17 digits then a digit or X)")
+        raise IdNumberError(_("An ID number is 17 digits followed by a digit or X."))
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
-        raise IdNumberError("身份证号中的出生日期不存在 (the birth date in the ID number does not exist)") from exc
+        raise IdNumberError(_("The birth date inside the ID number does not exist.")) from exc
     today = today or dt.date.today()
     if birth.year < 1900 or birth > today:
-        raise IdNumberError("身份证号中的出生日期不合理 (the birth date in the ID number is out of range)")
+        raise IdNumberError(_("The birth date inside the ID number is not plausible."))
     if check_character(value[:17]) != value[17]:
-        raise IdNumberError("身份证号校验位错误 (the ID number's check character is wrong)")
+        raise IdNumberError(_("The check character of the ID number is wrong (a forged or mistyped number)."))
     gender = "M" if int(value[16]) % 2 == 1 else "F"
     return IdNumber(value=value, birth_date=birth, gender=gender)
 

@@ -187,7 +187,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Teacher LMS API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Teacher LMS API",
+    "VERSION": "1.0.0",
+    "PREPROCESSING_HOOKS": ["lms.api_schema.only_project_api"],
+}
 
 LOGGING = {
     "version": 1,

@@ -26,9 +26,9 @@ def test_lower_case_x_and_spaces_are_normalised():
     [
         ("110105194912310021", "校验位"),  # forged check character
         ("11010519490231002X", "出生日期不存在"),  # 31 February... 1949-02-31
-        ("1101051949123100", "18"),
-        ("A1010519491231002X", "格式"),
-        ("", "18"),
+        ("1101051949123100", "18位"),
+        ("A1010519491231002X", "格式错误"),
+        ("", "18位"),
     ],
 )
 def test_bad_numbers_are_refused_with_a_reason(raw, reason):

@@ -44,9 +44,9 @@ def test_id_number_is_stored_encrypted_found_by_hash_and_masked(tree):
     [
         ({"id_number": NUMBER[:-1] + ("0" if NUMBER[-1] != "0" else "1")}, "校验位"),
         ({"id_number": "110105198802300011"}, "出生日期"),
-        ({"birth_date": dt.date(1988, 7, 1)}, "Birth date"),
-        ({"gender": "F"}, "Gender"),
-        ({"real_name": "x"}, "name"),
+        ({"birth_date": dt.date(1988, 7, 1)}, "出生日期与身份证号不符"),
+        ({"gender": "F"}, "性别与身份证号不符"),
+        ({"real_name": "x"}, "姓名"),
     ],
 )
 def test_bad_identity_is_refused_and_nothing_written(tree, overrides, message):
