@@ -29,3 +29,14 @@ def real_celery_worker(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     yield app
     app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (zh-hans); a request in another one must not leak."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
