@@ -1,0 +1,216 @@
+"""Running an import: pass 1 checks every row and writes the report; pass 2, only when no row is bad,
+writes everything in one transaction. Either all rows are written or none."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from lms.models import AccessAction, RosterImport, RosterImportStatus
+from lms.selectors import user_can_manage_roster
+from lms.services import access_log_record
+
+from .checks import RosterChecker
+from .columns import HeaderError, HeaderMap, map_header
+from .progress import CHECKING, FINISHED, WRITING, Progress, progress_save
+from .reader import DEFAULT_CHUNK_ROWS, RosterFileError, open_roster
+from .report import ReportWriter
+from .scope import RosterScope
+from .upload import roster_private_path
+from .writer import RosterWriter, WriteCounts, predicted_counts
+
+logger = logging.getLogger(__name__)
+
+
+class RosterChangedDuringImport(RuntimeError):
+    """A row that passed the check failed it again while writing: someone changed the records meanwhile."""
+
+
+@dataclass
+class CheckOutcome:
+    rows: int
+    counts: WriteCounts
+    file_problem: str = ""
+
+
+class RosterImportRun:
+    """One run of one import; `roster_import_run` below is the entry point."""
+
+    def __init__(self, record: RosterImport, *, all_jurisdictions: bool, chunk_rows: int) -> None:
+        self.record = record
+        self.uploader: AbstractBaseUser | None = record.uploaded_by
+        self.all_jurisdictions = all_jurisdictions
+        self.chunk_rows = chunk_rows
+        self.today = timezone.localdate()
+        self.path = roster_private_path(record.stored_path)
+        self.report_relative = f"{record.stored_path.rsplit('.', 1)[0]}.report.csv"
+        self.progress = Progress(status=RosterImportStatus.RUNNING, phase=CHECKING, dry_run=record.dry_run)
+
+    def scope(self) -> RosterScope:
+        return RosterScope(user=self.uploader, all_jurisdictions=self.all_jurisdictions)
+
+    def execute(self) -> None:
+        if not self.all_jurisdictions and (self.uploader is None or not user_can_manage_roster(user=self.uploader)):
+            self.finish(RosterImportStatus.FAILED, _("The uploader may no longer import rosters; nothing was written."))
+            return
+        with ReportWriter(roster_private_path(self.report_relative)) as report:
+            outcome = self.check(report)
+        self.record.report_path = self.report_relative
+        self.record.total_rows = outcome.rows
+        self.record.error_count = report.problems
+        if outcome.file_problem:
+            self.finish(RosterImportStatus.REJECTED, outcome.file_problem)
+        elif report.problems:
+            message = _("%(problems)d problems in %(rows)d rows; nothing was written. Download the report, correct the file and upload it again.")
+            self.finish(
+                RosterImportStatus.REJECTED, message % {"problems": report.problems, "rows": len(report.rows_with_problems)}
+            )
+        elif self.record.dry_run:
+            self.set_counts(outcome.counts)
+            self.finish(RosterImportStatus.CHECKED, _("All rows are correct. This was a dry run: nothing was written."))
+        else:
+            self.write(outcome.rows)
+
+    def check(self, report: ReportWriter) -> CheckOutcome:
+        """Pass 1: every row, nothing written but the report."""
+        outcome = CheckOutcome(rows=0, counts=WriteCounts())
+        try:
+            with self.path.open("rb") as handle, open_roster(
+                handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
+            ) as rows:
+                checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
+                self.progress.total = rows.estimated_rows
+                for chunk in rows.chunks:
+                    checked = checker.check_chunk(chunk)
+                    report.add(checked.issues)
+                    outcome.counts.add(predicted_counts(checked))
+                    outcome.rows += len(chunk)
+                    self.report_progress(CHECKING, outcome.rows, outcome.counts, errors=report.problems)
+        except (RosterFileError, HeaderError) as exc:
+            outcome.file_problem = str(exc)
+        if not outcome.file_problem and outcome.rows == 0:
+            outcome.file_problem = _("The file has a header row but no teacher rows.")
+        if outcome.file_problem:
+            report.file_problem(outcome.file_problem)
+        return outcome
+
+    def write(self, total_rows: int) -> None:
+        """Pass 2: the same rows, checked again under row locks and written, all in one transaction."""
+        counts = WriteCounts()
+        self.progress.total = total_rows
+        self.report_progress(WRITING, 0, counts)
+        writer = RosterWriter(
+            recorded_by=self.uploader, today=self.today, note=_("Roster import: %(file)s") % {"file": self.record.original_name}
+        )
+        try:
+            with transaction.atomic():
+                with self.path.open("rb") as handle, open_roster(
+                    handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
+                ) as rows:
+                    checker = RosterChecker(header=self._header(rows.header), scope=self.scope(), today=self.today, lock=True)
+                    done = 0
+                    for chunk in rows.chunks:
+                        checked = checker.check_chunk(chunk)
+                        if checked.issues:
+                            raise RosterChangedDuringImport(checked.issues[0].reason)
+                        counts.add(writer.write_chunk(checked))
+                        done += len(chunk)
+                        self.report_progress(WRITING, done, counts)
+                self.set_counts(counts)
+                self.record_success(counts)
+                self.finish(RosterImportStatus.DONE, self.success_message(counts))
+        except RosterChangedDuringImport as exc:
+            self.set_counts(WriteCounts())
+            message = _("Teacher records changed while this file was being imported (%(reason)s); nothing was written. Upload the file again.")
+            self.finish(RosterImportStatus.FAILED, message % {"reason": exc})
+
+    @staticmethod
+    def _header(cells: tuple[str, ...]) -> HeaderMap:
+        return map_header(list(cells))
+
+    def success_message(self, counts: WriteCounts) -> str:
+        return _("Imported: %(created)d new, %(updated)d updated (%(transferred)d transferred), %(unchanged)d unchanged.") % {
+            "created": counts.created,
+            "updated": counts.updated,
+            "transferred": counts.transferred,
+            "unchanged": counts.unchanged,
+        }
+
+    def record_success(self, counts: WriteCounts) -> None:
+        """Wagtail's admin log and the personal-data access log, inside the import's transaction."""
+        log(
+            instance=self.record,
+            action="lms.roster_import",
+            user=self.uploader,
+            data={
+                "file": self.record.original_name,
+                "rows": self.record.total_rows,
+                "created": counts.created,
+                "updated": counts.updated,
+                "transferred": counts.transferred,
+                "unchanged": counts.unchanged,
+            },
+        )
+        access_log_record(
+            actor=self.uploader,
+            action=AccessAction.IMPORT,
+            object_count=self.record.total_rows,
+            subject=self.record.original_name[:200],
+            reason="" if self.uploader is not None else _("Command line, all jurisdictions"),
+        )
+
+    def set_counts(self, counts: WriteCounts) -> None:
+        self.record.created_count = counts.created
+        self.record.updated_count = counts.updated
+        self.record.unchanged_count = counts.unchanged
+
+    def report_progress(self, phase: str, processed: int, counts: WriteCounts, *, errors: int = 0) -> None:
+        self.progress.phase = phase
+        self.progress.processed = processed
+        self.progress.counts = {
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+            "errors": errors,
+        }
+        progress_save(self.record.pk, self.progress)
+
+    def finish(self, status: str, message: str) -> None:
+        """The outcome goes to the row; `publish` tells the status page once it is committed."""
+        self.record.status = status
+        self.record.message = message
+        self.record.finished_at = timezone.now()
+        self.record.save()
+
+    def publish(self) -> None:
+        self.progress.status = self.record.status
+        self.progress.phase = FINISHED
+        progress_save(self.record.pk, self.progress)
+
+
+def roster_import_run(
+    *, import_id: uuid.UUID | str, all_jurisdictions: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS
+) -> RosterImport:
+    """Run a queued import once: a second delivery of the same task finds it claimed and does nothing."""
+    claimed = RosterImport.objects.filter(pk=import_id, status=RosterImportStatus.QUEUED).update(
+        status=RosterImportStatus.RUNNING
+    )
+    record = RosterImport.objects.select_related("uploaded_by").get(pk=import_id)
+    if not claimed:
+        return record
+    run = RosterImportRun(record, all_jurisdictions=all_jurisdictions, chunk_rows=chunk_rows)
+    try:
+        run.execute()
+    except Exception:
+        logger.exception("roster import %s failed", import_id)
+        run.set_counts(WriteCounts())
+        run.finish(RosterImportStatus.FAILED, _("The import stopped with an unexpected error; nothing was written."))
+    run.publish()
+    return record

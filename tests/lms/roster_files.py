@@ -1,0 +1,84 @@
+"""Builders for roster test files: rows of valid teachers, written as CSV or .xlsx bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from lms.roster.columns import COLUMNS, TEMPLATE_HEADERS
+from tests.factories import new_id_number
+
+HEADER_OF = {column.key: column.header for column in COLUMNS}
+
+
+def male_id_number() -> str:
+    """A valid number whose sequence is odd (male), so 男 agrees with it and 女 does not."""
+    return next(number for number in iter(new_id_number, None) if int(number[16]) % 2 == 1)
+
+
+def roster_row(*, school_code: str, **overrides: str) -> dict[str, str]:
+    """A valid row keyed by column key; override any cell."""
+    row = {
+        "real_name": "王老师",
+        "id_number": new_id_number(),
+        "gender": "",
+        "birth_date": "",
+        "school_code": school_code,
+        "stage": "小学",
+        "subject": "数学",
+        "title": "二级教师",
+        "title_conferred_on": "2015-09-01",
+        "qualification_number": "",
+        "employment_status": "在职",
+    }
+    row.update(overrides)
+    return row
+
+
+def _table(rows: Iterable[dict[str, str]], header: Iterable[str] | None) -> list[list[str]]:
+    headers = list(header) if header is not None else list(TEMPLATE_HEADERS)
+    keys = {column.header: column.key for column in COLUMNS}
+    table = [headers]
+    for row in rows:
+        table.append([row.get(keys.get(name, name), "") for name in headers])
+    return table
+
+
+def csv_bytes(rows: Iterable[dict[str, str]], *, header: Iterable[str] | None = None, encoding: str = "utf-8-sig") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(_table(rows, header))
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(
+    rows: Iterable[dict[str, str]],
+    *,
+    header: Iterable[str] | None = None,
+    extra_sheets: int = 0,
+    formula: tuple[str, str] | None = None,
+) -> bytes:
+    """formula=("C3", "=1+1") puts a formula in a cell."""
+    workbook = Workbook()
+    sheet = workbook.active
+    for line in _table(rows, header):
+        sheet.append(line)
+    if formula is not None:
+        sheet[formula[0]] = formula[1]
+    for index in range(extra_sheets):
+        workbook.create_sheet(f"Sheet{index + 2}")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content)
+
+
+def roster_file(rows: list[dict[str, str]], *, fmt: str = "csv", name: str | None = None, **options) -> SimpleUploadedFile:
+    content = csv_bytes(rows, **options) if fmt == "csv" else xlsx_bytes(rows, **options)
+    return upload(name or f"roster.{fmt}", content)
