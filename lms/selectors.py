@@ -74,8 +74,13 @@ def teachers_visible_to(user: UserLike) -> QuerySet[Teacher]:
     own = Q(user_id=user.pk)
     if not paths:
         return Teacher.objects.filter(own)
-    schools = Organisation.objects.filter(_path_filter(paths)).values("id")
-    return Teacher.objects.filter(Q(school_id__in=schools) | own)
+    schools = Q(school_id__in=Organisation.objects.filter(_path_filter(paths)).values("id"))
+    # "OR own record" stops PostgreSQL from joining on the schools (a scan of every teacher):
+    # add it only when the user's own record lies outside the subtrees anyway.
+    own_school_path = Teacher.objects.filter(own).values_list("school__path", flat=True).first()
+    if own_school_path is None or any(own_school_path.startswith(prefix) for prefix in paths):
+        return Teacher.objects.filter(schools)
+    return Teacher.objects.filter(schools | own)
 
 
 def teacher_search(*, user: UserLike, query: str) -> QuerySet[Teacher]:
