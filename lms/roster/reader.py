@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import pandas as pd
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -58,8 +59,8 @@ def check_size(*, size: int, max_bytes: int) -> None:
     """Refuse by the declared size, before a byte of the file is read."""
     if size > max_bytes:
         raise RosterFileError(
-            _("The file is too large (%(size).1f MB); the limit is %(limit).1f MB. Split it into smaller files.")
-            % {"size": size / 1_048_576, "limit": max_bytes / 1_048_576}
+            _("The file is too large (%(size)s); the limit is %(limit)s. Split it into smaller files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
         )
     if size == 0:
         raise RosterFileError(_("The file is empty."))

@@ -158,12 +158,14 @@ class RosterImportRun:
                 "unchanged": counts.unchanged,
             },
         )
+        if self.uploader is None:  # the access log needs an actor; the command line's bulk load has none
+            logger.warning("roster import %s written without an acting user (all jurisdictions)", self.record.pk)
+            return
         access_log_record(
             actor=self.uploader,
             action=AccessAction.IMPORT,
             object_count=self.record.total_rows,
             subject=self.record.original_name[:200],
-            reason="" if self.uploader is not None else _("Command line, all jurisdictions"),
         )
 
     def set_counts(self, counts: WriteCounts) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -61,18 +62,21 @@ class _SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def _too_large_message() -> str:
-    limit = roster_upload_limit()
-    return _("The file is too large; the limit is %(limit).1f MB. Split it into smaller files.") % {
-        "limit": limit / 1_048_576
+def _too_large(request: HttpRequest) -> HttpResponse:
+    message = _("The file is too large; the limit is %(limit)s. Split it into smaller files.") % {
+        "limit": filesizeformat(roster_upload_limit())
     }
+    return _upload_page(request, RosterUploadForm(), error=message, status=413)
 
 
-def _upload_page(request: HttpRequest, form: RosterUploadForm, *, status: int = 200) -> HttpResponse:
+def _upload_page(
+    request: HttpRequest, form: RosterUploadForm, *, error: str = "", status: int = 200
+) -> HttpResponse:
     context = {
         "form": form,
+        "error": error,
         "imports": recent_roster_imports(user=request.user),
-        "limit_mb": roster_upload_limit() / 1_048_576,
+        "limit": filesizeformat(roster_upload_limit()),
         "required_headers": "、".join(REQUIRED_HEADERS),
         "optional_headers": "、".join(OPTIONAL_HEADERS),
     }
@@ -87,9 +91,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
         return _upload_page(request, RosterUploadForm())
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > roster_upload_limit() + _MULTIPART_SLACK:
-        form = RosterUploadForm()
-        form.add_error(None, _too_large_message())
-        return _upload_page(request, form, status=413)
+        return _too_large(request)
     limiter = _SizeLimitHandler(request, roster_upload_limit())
     request.upload_handlers.insert(0, limiter)
     return _receive_upload(request, limiter)
@@ -99,9 +101,7 @@ def roster_upload(request: HttpRequest) -> HttpResponse:
 def _receive_upload(request: HttpRequest, limiter: _SizeLimitHandler) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES)
     if limiter.exceeded:
-        form = RosterUploadForm()
-        form.add_error(None, _too_large_message())
-        return _upload_page(request, form, status=413)
+        return _too_large(request)
     if not form.is_valid():
         return _upload_page(request, form, status=400)
     try:
