@@ -77,7 +77,7 @@ def test_chinese_by_default_english_on_request(client):
 
 
 def _production_env(**overrides: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "LOOKUP_HMAC_KEY"}}
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEY", "LOOKUP_HMAC_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env["DJANGO_SETTINGS_MODULE"] = "lms.settings.production"
     env.setdefault("DATABASE_URL", "sqlite:////tmp/lms-prod-check.sqlite3")
     env.update(overrides)
