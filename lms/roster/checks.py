@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
 from lms.models import Teacher
 
+from .bulk import among
 from .columns import HeaderMap
 from .fields import CheckedRow, RowFields, RowIssue, check_row
 from .reader import Row
@@ -29,21 +31,48 @@ COMPARED_FIELDS = (
 )
 
 
+class ExistingTeacher(NamedTuple):
+    """A teacher already stored, as far as the import compares it: a tuple, not a model instance (100k of them)."""
+
+    id: int
+    user_id: int
+    id_number_hash: str
+    real_name: str
+    gender: str
+    birth_date: dt.date
+    school_id: int
+    stage: str
+    subject: str
+    title: str
+    title_conferred_on: dt.date | None
+    qualification_number: str
+    employment_status: str
+
+
+EXISTING_COLUMNS = ExistingTeacher._fields
+
+
+def existing_teachers(hashes: set[str]) -> dict[str, ExistingTeacher]:
+    if not hashes:
+        return {}
+    found = Teacher.objects.filter(among("id_number_hash", hashes)).values_list(*EXISTING_COLUMNS)
+    return {teacher.id_number_hash: teacher for teacher in map(ExistingTeacher._make, found)}
+
+
 @dataclass
 class CheckedChunk:
     rows: list[CheckedRow]
     issues: list[RowIssue]
-    existing: dict[str, Teacher] = field(default_factory=dict)  # by id_number_hash
+    existing: dict[str, ExistingTeacher] = field(default_factory=dict)  # by id_number_hash
 
 
 class RosterChecker:
     """Checks chunk after chunk, remembering ID numbers and certificate numbers seen earlier in the file."""
 
-    def __init__(self, *, header: HeaderMap, scope: RosterScope, today: dt.date, lock: bool = False) -> None:
+    def __init__(self, *, header: HeaderMap, scope: RosterScope, today: dt.date) -> None:
         self.header = header
         self.scope = scope
         self.today = today
-        self.lock = lock  # while writing: lock the existing teachers' rows until the import commits
         self._first_row_of_id: dict[str, int] = {}
         self._holder_of_certificate: dict[str, tuple[int, str | None]] = {}
         self._first_rows_reported: set[str] = set()
@@ -56,7 +85,7 @@ class RosterChecker:
         for fields in all_fields:
             self._duplicate_id(fields, extra)
             self._duplicate_certificate(fields)
-        existing = self._existing({fields.id_hash for fields in all_fields if fields.id_hash})
+        existing = existing_teachers({fields.id_hash for fields in all_fields if fields.id_hash})
         self._held_outside(all_fields, existing)
         self._certificates_held(all_fields)
         return CheckedChunk(
@@ -94,15 +123,7 @@ class RosterChecker:
                 _("This certificate number is also on row %(row)d, for another person.") % {"row": row},
             )
 
-    def _existing(self, hashes: set[str]) -> dict[str, Teacher]:
-        if not hashes:
-            return {}
-        teachers = Teacher.objects.filter(id_number_hash__in=hashes).only("id", "user_id", "id_number_hash", *COMPARED_FIELDS)
-        if self.lock:
-            teachers = teachers.select_for_update().order_by("pk")
-        return {teacher.id_number_hash: teacher for teacher in teachers}
-
-    def _held_outside(self, all_fields: list[RowFields], existing: dict[str, Teacher]) -> None:
+    def _held_outside(self, all_fields: list[RowFields], existing: dict[str, ExistingTeacher]) -> None:
         """A teacher already at a school the uploader does not reach is not theirs to change or move."""
         inside = self.scope.inside({teacher.school_id for teacher in existing.values()})
         for fields in all_fields:
@@ -121,7 +142,9 @@ class RosterChecker:
         if not numbers:
             return
         holders = dict(
-            Teacher.objects.filter(qualification_number__in=numbers).values_list("qualification_number", "id_number_hash")
+            Teacher.objects.filter(among("qualification_number", numbers)).values_list(
+                "qualification_number", "id_number_hash"
+            )
         )
         for fields in all_fields:
             holder = holders.get(fields.qualification)

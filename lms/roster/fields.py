@@ -91,8 +91,14 @@ def _vocabulary(fields: RowFields, key: str, choices: type[models.TextChoices], 
 
 
 def _date(fields: RowFields, key: str) -> dt.date | None:
+    text = fields.value(key)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the common 2020-09-01, without strptime's cost
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     try:
-        return parse_date(fields.value(key))
+        return parse_date(text)
     except FieldCheckError as exc:
         fields.add(key, str(exc))
         return None
@@ -158,7 +164,7 @@ def _school(fields: RowFields, schools: dict[str, SchoolEntry | None]) -> int | 
 
 
 def _title(fields: RowFields, birth_date: dt.date | None, today: dt.date) -> tuple[str | None, dt.date | None]:
-    title = _vocabulary(fields, "title", Title, Title.NONE)
+    title = _vocabulary(fields, "title", Title, str(Title.NONE))
     conferred_on = _date(fields, "title_conferred_on")
     if conferred_on is None:
         return title, None
@@ -201,7 +207,7 @@ def check_row(
     subject = _vocabulary(fields, "subject", Subject, None)
     title, conferred_on = _title(fields, identity[2] if identity else None, today)
     qualification = _qualification(fields, today)
-    status = _vocabulary(fields, "employment_status", EmploymentStatus, EmploymentStatus.ACTIVE)
+    status = _vocabulary(fields, "employment_status", EmploymentStatus, str(EmploymentStatus.ACTIVE))
     if fields.issues or identity is None or school_id is None or fields.id_hash is None:
         return None
     id_number, gender, birth_date = identity

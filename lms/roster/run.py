@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -18,19 +18,15 @@ from lms.selectors import user_can_manage_roster
 from lms.services import access_log_record
 
 from .checks import RosterChecker
-from .columns import HeaderError, HeaderMap, map_header
+from .columns import HeaderError, map_header
 from .progress import CHECKING, FINISHED, WRITING, Progress, progress_save
 from .reader import DEFAULT_CHUNK_ROWS, RosterFileError, open_roster
 from .report import ReportWriter
 from .scope import RosterScope
 from .upload import roster_private_path
-from .writer import RosterWriter, WriteCounts, predicted_counts
+from .writer import RosterChangedDuringImport, RosterWriter, WriteCounts, predicted_counts
 
 logger = logging.getLogger(__name__)
-
-
-class RosterChangedDuringImport(RuntimeError):
-    """A row that passed the check failed it again while writing: someone changed the records meanwhile."""
 
 
 @dataclass
@@ -102,7 +98,7 @@ class RosterImportRun:
         return outcome
 
     def write(self, total_rows: int) -> None:
-        """Pass 2: the same rows, checked again under row locks and written, all in one transaction."""
+        """Pass 2: the same rows checked again, the teachers to change locked, everything in one transaction."""
         counts = WriteCounts()
         self.progress.total = total_rows
         self.report_progress(WRITING, 0, counts)
@@ -114,7 +110,7 @@ class RosterImportRun:
                 with self.path.open("rb") as handle, open_roster(
                     handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
                 ) as rows:
-                    checker = RosterChecker(header=self._header(rows.header), scope=self.scope(), today=self.today, lock=True)
+                    checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
                     done = 0
                     for chunk in rows.chunks:
                         checked = checker.check_chunk(chunk)
@@ -126,14 +122,19 @@ class RosterImportRun:
                 self.set_counts(counts)
                 self.record_success(counts)
                 self.finish(RosterImportStatus.DONE, self.success_message(counts))
+        except IntegrityError as exc:  # e.g. the same new teacher committed by another import meanwhile
+            logger.warning("roster import %s hit a concurrent change: %s", self.record.pk, exc)
+            self._changed_meanwhile(_("another import or administrator added the same teacher"))
         except RosterChangedDuringImport as exc:
-            self.set_counts(WriteCounts())
-            message = _("Teacher records changed while this file was being imported (%(reason)s); nothing was written. Upload the file again.")
-            self.finish(RosterImportStatus.FAILED, message % {"reason": exc})
+            self._changed_meanwhile(str(exc))
 
-    @staticmethod
-    def _header(cells: tuple[str, ...]) -> HeaderMap:
-        return map_header(list(cells))
+    def _changed_meanwhile(self, reason: str) -> None:
+        self.set_counts(WriteCounts())
+        message = _(
+            "Teacher records changed while this file was being imported (%(reason)s); nothing was written. "
+            "Upload the file again."
+        )
+        self.finish(RosterImportStatus.FAILED, message % {"reason": reason})
 
     def success_message(self, counts: WriteCounts) -> str:
         return _("Imported: %(created)d new, %(updated)d updated (%(transferred)d transferred), %(unchanged)d unchanged.") % {

@@ -69,7 +69,8 @@ CHINESE_SPELLINGS: dict[type[models.TextChoices], dict[str, str]] = {
 
 def roster_code(choices: type[models.TextChoices], raw: str) -> str | None:
     """The stored code for a cell: code, English or (translated) Chinese label, or a usual Chinese spelling."""
-    return vocabulary_code(choices, raw) or CHINESE_SPELLINGS[choices].get((raw or "").strip())
+    code = vocabulary_code(choices, raw) or CHINESE_SPELLINGS[choices].get((raw or "").strip())
+    return None if code is None else str(code)  # a plain str, never the enum member
 
 
 def chinese_spelling(choices: type[models.TextChoices], code: str) -> str:

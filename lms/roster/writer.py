@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lms.identity import protect_id_number
 from lms.models import Teacher, TeacherPosting
 from lms.services.teachers import teacher_username
 
-from .checks import COMPARED_FIELDS, CheckedChunk
+from .bulk import among, insert_rows
+from .checks import COMPARED_FIELDS, EXISTING_COLUMNS, CheckedChunk, ExistingTeacher
 from .fields import CheckedRow
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 1000  # rows per UPDATE of changed teachers
 _UPDATED_FIELDS = [name.removesuffix("_id") for name in COMPARED_FIELDS] + ["updated_at"]
+
+
+class RosterChangedDuringImport(RuntimeError):
+    """A row that passed the check failed it again while writing: someone changed the records meanwhile."""
 
 
 @dataclass
@@ -34,7 +42,26 @@ class WriteCounts:
         self.transferred += other.transferred
 
 
-def changed_fields(teacher: Teacher, row: CheckedRow) -> list[str]:
+def unusable_password() -> str:
+    """What set_unusable_password() stores ("!" + 40 random characters), at a fraction of its cost."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(20)
+
+
+def _lock_as_checked(teachers: list[ExistingTeacher]) -> None:
+    """Lock the rows about to change; if any changed since the check read them, stop: nothing is written."""
+    found = (
+        Teacher.objects.filter(among("id", [teacher.id for teacher in teachers]))
+        .select_for_update(no_key=True)
+        .order_by("pk")
+        .values_list(*EXISTING_COLUMNS)
+    )
+    current = {teacher.id: teacher for teacher in map(ExistingTeacher._make, found)}
+    for teacher in teachers:
+        if current.get(teacher.id) != teacher:
+            raise RosterChangedDuringImport(_("a teacher record was changed by someone else"))
+
+
+def changed_fields(teacher: ExistingTeacher, row: CheckedRow) -> list[str]:
     return [name for name in COMPARED_FIELDS if getattr(teacher, name) != getattr(row, name)]
 
 
@@ -64,62 +91,63 @@ class RosterWriter:
     def write_chunk(self, chunk: CheckedChunk) -> WriteCounts:
         counts = WriteCounts()
         new_rows: list[CheckedRow] = []
-        changed: list[Teacher] = []
-        moved: list[Teacher] = []
-        now = timezone.now()
+        changed: list[tuple[ExistingTeacher, CheckedRow]] = []
         for row in chunk.rows:
             teacher = chunk.existing.get(row.id_hash)
             if teacher is None:
                 new_rows.append(row)
-                continue
-            fields = changed_fields(teacher, row)
-            if not fields:
+            elif changed_fields(teacher, row):
+                changed.append((teacher, row))
+            else:
                 counts.unchanged += 1
-                continue
-            for name in fields:
-                setattr(teacher, name, getattr(row, name))
-            teacher.updated_at = now
-            changed.append(teacher)
-            if "school_id" in fields:
-                moved.append(teacher)
         created = self._create_teachers(new_rows)
-        Teacher.objects.bulk_update(changed, _UPDATED_FIELDS, batch_size=BATCH_SIZE)
-        self._transfer(moved)
+        moved = self._update_teachers(changed)
+        self._transfer([teacher_id for teacher_id, _school in moved])
         self._open_postings(created + moved)
         counts.created, counts.updated, counts.transferred = len(created), len(changed), len(moved)
         return counts
 
-    def _create_teachers(self, rows: list[CheckedRow]) -> list[Teacher]:
+    def _update_teachers(self, changed: list[tuple[ExistingTeacher, CheckedRow]]) -> list[tuple[int, int]]:
+        """Write the changed teachers; returns (teacher id, new school id) of those who changed school."""
+        if not changed:
+            return []
+        _lock_as_checked([teacher for teacher, _row in changed])
+        now = timezone.now()
+        teachers = [
+            Teacher(pk=teacher.id, updated_at=now, **{name: getattr(row, name) for name in COMPARED_FIELDS})
+            for teacher, row in changed
+        ]
+        Teacher.objects.bulk_update(teachers, _UPDATED_FIELDS, batch_size=BATCH_SIZE)
+        return [(teacher.id, row.school_id) for teacher, row in changed if teacher.school_id != row.school_id]
+
+    def _create_teachers(self, rows: list[CheckedRow]) -> list[tuple[int, int]]:
+        """New accounts and teacher records; returns (teacher id, school id) for their first postings."""
         if not rows:
             return []
         user_ids = self._accounts([teacher_username(row.id_hash) for row in rows])
-        teachers = []
+        records = []
         for row in rows:
             protected = protect_id_number(row.id_number)
-            teachers.append(
-                Teacher(
-                    user_id=user_ids[teacher_username(row.id_hash)],
-                    real_name=row.real_name,
-                    gender=row.gender,
-                    id_number_encrypted=protected.encrypted,
-                    id_number_hash=protected.hash,
-                    id_number_masked=protected.masked,
-                    birth_date=row.birth_date,
-                    school_id=row.school_id,
-                    stage=row.stage,
-                    subject=row.subject,
-                    title=row.title,
-                    title_conferred_on=row.title_conferred_on,
-                    qualification_number=row.qualification_number,
-                    employment_status=row.employment_status,
-                )
+            records.append(
+                {
+                    "user_id": user_ids[teacher_username(row.id_hash)],
+                    "real_name": row.real_name,
+                    "gender": row.gender,
+                    "id_number_encrypted": protected.encrypted,
+                    "id_number_hash": protected.hash,
+                    "id_number_masked": protected.masked,
+                    "birth_date": row.birth_date,
+                    "school_id": row.school_id,
+                    "stage": row.stage,
+                    "subject": row.subject,
+                    "title": row.title,
+                    "title_conferred_on": row.title_conferred_on,
+                    "qualification_number": row.qualification_number,
+                    "employment_status": row.employment_status,
+                }
             )
-        created = Teacher.objects.bulk_create(teachers, batch_size=BATCH_SIZE)
-        if any(teacher.pk is None for teacher in created):  # a database that cannot return ids from bulk insert
-            ids = dict(Teacher.objects.filter(user_id__in=user_ids.values()).values_list("user_id", "id"))
-            for teacher in created:
-                teacher.pk = ids[teacher.user_id]
-        return created
+        teacher_ids = insert_rows(Teacher, records)
+        return [(teacher_id, row.school_id) for teacher_id, row in zip(teacher_ids, rows)]
 
     def _accounts(self, usernames: list[str]) -> dict[str, int]:
         """One login account per new teacher, named from the keyed hash, without a usable password.
@@ -128,39 +156,35 @@ class RosterWriter:
         """
         user_model = get_user_model()
         ids = dict(
-            user_model.objects.filter(username__in=usernames, teacher_profile__isnull=True).values_list("username", "id")
+            user_model.objects.filter(among("username", usernames), teacher_profile__isnull=True).values_list(
+                "username", "id"
+            )
         )
         missing = [name for name in usernames if name not in ids]
-        accounts = []
-        for name in missing:
-            account = user_model(username=name)
-            account.set_unusable_password()
-            accounts.append(account)
-        user_model.objects.bulk_create(accounts, batch_size=BATCH_SIZE)
-        if any(account.pk is None for account in accounts):
-            ids.update(user_model.objects.filter(username__in=missing).values_list("username", "id"))
-        else:
-            ids.update((account.get_username(), account.pk) for account in accounts)
+        new_ids = insert_rows(user_model, [{"username": name, "password": unusable_password()} for name in missing])
+        ids.update(zip(missing, new_ids))
         return ids
 
-    def _transfer(self, teachers: list[Teacher]) -> None:
+    def _transfer(self, teacher_ids: list[int]) -> None:
         """Close the open postings of the moved teachers; _open_postings opens the new ones."""
-        if teachers:
-            TeacherPosting.objects.filter(teacher_id__in=[t.pk for t in teachers], ended_on__isnull=True).update(
+        if teacher_ids:
+            TeacherPosting.objects.filter(among("teacher_id", teacher_ids), ended_on__isnull=True).update(
                 ended_on=self.today
             )
 
-    def _open_postings(self, teachers: list[Teacher]) -> None:
-        TeacherPosting.objects.bulk_create(
+    def _open_postings(self, placements: list[tuple[int, int]]) -> None:
+        """(teacher id, school id) pairs: each opens a posting today."""
+        recorded_by_id = self.recorded_by.pk if self.recorded_by is not None else None
+        insert_rows(
+            TeacherPosting,
             [
-                TeacherPosting(
-                    teacher_id=teacher.pk,
-                    school_id=teacher.school_id,
-                    started_on=self.today,
-                    note=self.note,
-                    recorded_by=self.recorded_by,
-                )
-                for teacher in teachers
+                {
+                    "teacher_id": teacher_id,
+                    "school_id": school_id,
+                    "started_on": self.today,
+                    "note": self.note,
+                    "recorded_by_id": recorded_by_id,
+                }
+                for teacher_id, school_id in placements
             ],
-            batch_size=BATCH_SIZE,
         )

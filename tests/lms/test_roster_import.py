@@ -462,6 +462,22 @@ def test_records_changed_between_check_and_write_stop_the_import(tree, county_ad
     assert Teacher.objects.count() == 1  # only the other administrator's teacher
 
 
+def test_a_teacher_changed_by_someone_else_after_the_check_stops_the_import(tree, county_admin, monkeypatch):
+    teacher = make_teacher(school=tree.school_a1_1, real_name="郑老师")
+    rows = [roster_row(school_code=A1_1, real_name="郑新名", id_number=decrypt_text(teacher.id_number_encrypted))]
+    original = RosterWriter.write_chunk
+
+    def someone_else_edits_then_write(self, chunk):
+        Teacher.objects.filter(pk=teacher.pk).update(title=Title.FIRST)  # between reading and locking
+        return original(self, chunk)
+
+    monkeypatch.setattr(RosterWriter, "write_chunk", someone_else_edits_then_write)
+    record = run_import(county_admin, roster_file(rows + [roster_row(school_code=A1_1)]))
+    assert record.status == RosterImportStatus.FAILED and "changed while" in record.message
+    teacher.refresh_from_db()
+    assert (teacher.real_name, Teacher.objects.count()) == ("郑老师", 1)
+
+
 def test_progress_is_visible_in_the_cache_while_the_write_transaction_is_open(tree, county_admin, monkeypatch):
     seen = []
     original = RosterWriter.write_chunk
