@@ -23,3 +23,15 @@ GRANTABLE_AT: dict[str, tuple[str, ...]] = {
     Role.REVIEWER: (*REGION_KINDS, OrganisationKind.SCHOOL, OrganisationKind.INSTITUTION),
     Role.PERSONNEL_OFFICER: REGION_KINDS,
 }
+
+# Who may grant what: an administrator grants roles ranked below their own, inside their subtree.
+ROLE_RANK: dict[str, int] = {
+    Role.TEACHER: 0,
+    Role.SCHOOL_ADMIN: 1,
+    Role.REVIEWER: 1,
+    Role.INSTITUTION_EDITOR: 1,
+    Role.COUNTY_ADMIN: 2,
+    Role.PERSONNEL_OFFICER: 2,
+    Role.CITY_ADMIN: 3,
+    Role.PROVINCE_ADMIN: 4,
+}

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from lms.idcard import IdNumberError, parse_id_number
 from lms.identity import id_number_hash
 from lms.models import AccessLog, Organisation, OrganisationKind, Role, RoleGrant, Teacher
-from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROSTER_ROLES, TEACHER_VIEWING_ROLES
+from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROLE_RANK, ROSTER_ROLES, TEACHER_VIEWING_ROLES
 
 UserLike = AbstractBaseUser | AnonymousUser
 
@@ -144,6 +144,9 @@ def teacher_for_user(*, user: UserLike) -> Teacher | None:
 
 __all__ = [
     "Role",
+    "grants_in_jurisdiction",
+    "user_can_grant",
+    "user_can_manage_roles",
     "access_log_entries",
     "active_grants",
     "jurisdiction_paths",
@@ -160,3 +163,28 @@ __all__ = [
     "user_is_read_only",
     "user_roles",
 ]
+
+
+def user_can_grant(*, grantor: UserLike, role: str, organisation: Organisation) -> bool:
+    """An administrator grants roles ranked below their own, at nodes inside their own subtree."""
+    if not grantor.is_authenticated:
+        return False
+    if grantor.is_superuser:
+        return True
+    return any(
+        organisation.path.startswith(grant.organisation.path) and ROLE_RANK[grant.role] > ROLE_RANK[role]
+        for grant in active_grants(user=grantor, roles=ADMIN_ROLES)
+    )
+
+
+def grants_in_jurisdiction(*, user: UserLike) -> QuerySet[RoleGrant]:
+    """Active grants at nodes inside the user's administrative subtrees."""
+    paths = jurisdiction_paths(user=user, roles=ADMIN_ROLES)
+    grants = RoleGrant.objects.filter(revoked_at__isnull=True).select_related("user", "organisation")
+    if paths is None:
+        return grants
+    return grants.filter(_path_filter(paths, field="organisation__path"))
+
+
+def user_can_manage_roles(*, user: UserLike) -> bool:
+    return user_has_role(user=user, roles=ADMIN_ROLES)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from lms.views import accounts, audit, teachers
+from lms.views import accounts, audit, roles, teachers
 
 app_name = "lms"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("manage/teachers/<int:teacher_id>/", teachers.teacher_detail, name="teacher_detail"),
     path("manage/teachers/<int:teacher_id>/reveal/", teachers.teacher_reveal, name="teacher_reveal"),
     path("manage/roster/", include("lms.urls_roster")),
+    path("manage/roles/", roles.role_list, name="role_list"),
+    path("manage/roles/<int:grant_id>/revoke/", roles.role_revoke_view, name="role_revoke"),
     path("manage/audit/", audit.access_log_list, name="audit_access"),
     path("manage/audit/admin-actions/", audit.admin_action_list, name="audit_admin"),
 ]

@@ -2,7 +2,7 @@
 
 from .audit import access_log_record
 from .organisations import organisation_create
-from .roles import role_grant, role_revoke
+from .roles import role_grant, role_grant_by_admin, role_revoke, role_revoke_by_admin
 from .teachers import TeacherInput, teacher_create, teacher_id_number_reveal, teacher_transfer, teacher_update
 
 __all__ = [
@@ -10,7 +10,9 @@ __all__ = [
     "access_log_record",
     "organisation_create",
     "role_grant",
+    "role_grant_by_admin",
     "role_revoke",
+    "role_revoke_by_admin",
     "teacher_create",
     "teacher_id_number_reveal",
     "teacher_transfer",

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from wagtail.log_actions import log
 
 from lms.models import Organisation, Role, RoleGrant
 from lms.roles import ADMIN_ACCESS_ROLES, GRANTABLE_AT
+from lms.selectors import user_can_grant
 
 ADMIN_ACCESS_GROUP = "lms-admin-access"
 
@@ -60,3 +61,18 @@ def role_revoke(*, grant: RoleGrant, revoked_by: AbstractBaseUser | None = None)
         _sync_admin_access(grant.user)
         log(instance=grant, action="lms.role_revoke", user=revoked_by)
     return grant
+
+
+def role_grant_by_admin(
+    *, grantor: AbstractBaseUser, user: AbstractBaseUser, role: str, organisation: Organisation
+) -> RoleGrant:
+    """An administrator's grant: only roles ranked below their own, only inside their subtree."""
+    if not user_can_grant(grantor=grantor, role=role, organisation=organisation):
+        raise PermissionDenied(_("You may grant only roles below your own, inside your own jurisdiction."))
+    return role_grant(user=user, role=role, organisation=organisation, granted_by=grantor)
+
+
+def role_revoke_by_admin(*, grantor: AbstractBaseUser, grant: RoleGrant) -> RoleGrant:
+    if not user_can_grant(grantor=grantor, role=grant.role, organisation=grant.organisation):
+        raise PermissionDenied(_("You may revoke only roles below your own, inside your own jurisdiction."))
+    return role_revoke(grant=grant, revoked_by=grantor)
