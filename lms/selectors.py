@@ -144,6 +144,9 @@ def teacher_for_user(*, user: UserLike) -> Teacher | None:
 
 __all__ = [
     "Role",
+    "organisation_children",
+    "organisation_roots_for",
+    "user_can_manage_organisation",
     "grants_in_jurisdiction",
     "user_can_grant",
     "user_can_manage_roles",
@@ -188,3 +191,26 @@ def grants_in_jurisdiction(*, user: UserLike) -> QuerySet[RoleGrant]:
 
 def user_can_manage_roles(*, user: UserLike) -> bool:
     return user_has_role(user=user, roles=ADMIN_ROLES)
+
+
+ORGANISATION_MANAGER_ROLES = frozenset({Role.COUNTY_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN})
+
+
+def user_can_manage_organisation(*, user: UserLike, organisation: Organisation) -> bool:
+    """County administrators and above add or close nodes under any node of their subtree."""
+    paths = jurisdiction_paths(user=user, roles=ORGANISATION_MANAGER_ROLES)
+    return paths is None or any(organisation.path.startswith(prefix) for prefix in paths)
+
+
+def organisation_children(*, organisation: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        path__startswith=organisation.path, depth=organisation.depth + 1
+    ).order_by("kind", "code")
+
+
+def organisation_roots_for(*, user: UserLike) -> QuerySet[Organisation]:
+    """Where the user's tree view starts: the nodes of their grants (all roots for a superuser)."""
+    paths = jurisdiction_paths(user=user, roles=TEACHER_VIEWING_ROLES)
+    if paths is None:
+        return Organisation.objects.filter(depth=1).order_by("code")
+    return Organisation.objects.filter(path__in=paths).order_by("path")

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from lms.models import Organisation, OrganisationKind
 from lms.models.organisations import ALLOWED_CHILDREN
 from lms.roles import REGION_KINDS
+from lms.selectors import user_can_manage_organisation
 
 _AREA_CODE = re.compile(r"^\d{6}$")
 _UNIT_CODE = re.compile(r"^[0-9A-Za-z\-]{4,20}$")
@@ -21,9 +25,12 @@ def organisation_code_error(*, kind: str, code: str) -> str | None:
     return None
 
 
+@transaction.atomic
 def organisation_create(*, parent: Organisation | None, kind: str, code: str, name: str) -> Organisation:
     """Add a node under its parent, checking the tree's shape and the official code."""
     code = code.strip()
+    if not name.strip():
+        raise ValidationError({"name": _("A name is required.")})
     if kind not in OrganisationKind.values:
         raise ValidationError({"kind": _("Unknown organisation kind.")})
     if parent is None and kind != OrganisationKind.PROVINCE:
@@ -38,5 +45,29 @@ def organisation_create(*, parent: Organisation | None, kind: str, code: str, na
     node = Organisation(kind=kind, code=code, name=name.strip())
     if parent is None:
         return Organisation.add_root(instance=node)
-    parent.refresh_from_db()
+    # Lock the parent: two children added at once must not compute the same tree path.
+    parent = Organisation.objects.select_for_update().get(pk=parent.pk)
     return parent.add_child(instance=node)
+
+
+def organisation_add_by_admin(
+    *, actor: AbstractBaseUser, parent: Organisation, kind: str, code: str, name: str
+) -> Organisation:
+    if not user_can_manage_organisation(user=actor, organisation=parent):
+        raise PermissionDenied(_("You may add organisations only inside your own jurisdiction."))
+    node = organisation_create(parent=parent, kind=kind, code=code, name=name)
+    log(instance=node, action="wagtail.create", user=actor)
+    return node
+
+
+@transaction.atomic
+def organisation_set_active(*, actor: AbstractBaseUser, organisation: Organisation, active: bool) -> Organisation:
+    """Close or reopen a node; grants at a closed node stop reaching anything."""
+    parent = organisation.get_parent()
+    if parent is None or not user_can_manage_organisation(user=actor, organisation=parent):
+        raise PermissionDenied(_("You may close or reopen organisations only inside your own jurisdiction."))
+    if organisation.is_active != active:
+        organisation.is_active = active
+        organisation.save(update_fields=["is_active"])
+        log(instance=organisation, action="lms.organisation_reopen" if active else "lms.organisation_close", user=actor)
+    return organisation
