@@ -7,7 +7,8 @@ county, some schools) and a county administrator; removes the teachers an earlie
 writes a file of valid synthetic teachers into a temporary folder; then runs the import service
 (upload checks + both passes) in a child process, twice: the first run creates every teacher, the
 second (the same file again) must find every row unchanged. For each run it prints rows, seconds,
-rows/s and the child's peak RSS. Targets: >= 3,000 rows/s, peak < 600 MB.
+rows/s and the child's peak RSS. Targets: >= 3,000 rows/s, peak < 600 MB. At the end the imported
+teachers are removed again (--keep keeps them); the small tree and its administrator stay.
 """
 
 from __future__ import annotations
@@ -122,6 +123,23 @@ def write_roster(path: Path, *, rows: int, school_codes: list[str], fmt: str, se
     for i in range(rows):
         sheet.append(row(i))
     workbook.save(path)
+    _add_dimension(path, f"A1:K{rows + 1}")
+
+
+def _add_dimension(path: Path, ref: str) -> None:
+    """Excel writes <dimension ref=...> before the rows; openpyxl's write-only mode does not, and without
+    it openpyxl's reader scans the whole sheet once more just to size it. Make the file look like Excel's."""
+    import shutil
+    import zipfile
+
+    patched = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and b"<dimension" not in data:
+                data = data.replace(b"<sheetData>", f'<dimension ref="{ref}"/><sheetData>'.encode(), 1)
+            target.writestr(info, data)
+    shutil.move(patched, path)
 
 
 def child(path: str, username: str) -> None:
@@ -192,6 +210,7 @@ def main() -> None:
     parser.add_argument("--schools", type=int, default=40)
     parser.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the imported teachers (removed by default)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--user", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -230,6 +249,8 @@ def main() -> None:
             for r in (first, second)
         )
         print("targets (>= 3,000 rows/s, < 600 MB):", "met" if ok else "NOT met")
+        if not args.keep:
+            print(f"removed the {remove_earlier_imports():,} imported teachers again (--keep keeps them)")
 
 
 if __name__ == "__main__":

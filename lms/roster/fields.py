@@ -60,17 +60,15 @@ class RowFields:
 
     def __init__(self, *, number: int, cells: tuple[str, ...], header: HeaderMap) -> None:
         self.number = number
-        self.cells = cells
         self.header = header
+        width = len(cells)
+        self.values = {key: cells[at] if at < width else "" for key, at in header.positions.items()}
         self.issues: list[RowIssue] = []
         self.id_hash: str | None = None  # set once the ID number parses: the file-wide checks need it
         self.qualification = ""
 
     def value(self, key: str) -> str:
-        position = self.header.positions.get(key)
-        if position is None or position >= len(self.cells):
-            return ""
-        return self.cells[position]
+        return self.values.get(key, "")
 
     def add(self, key: str, reason: str) -> None:
         self.issues.append(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
@@ -19,6 +21,7 @@ from openpyxl import load_workbook
 XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
+SPOOL = "spool"  # our CSV copy of a workbook's rows, first column the spreadsheet row number
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 DEFAULT_CHUNK_ROWS = 2000
 
@@ -143,7 +146,7 @@ def _count_lines(fileobj: BinaryIO) -> int:
 @contextmanager
 def open_roster(fileobj: BinaryIO, *, file_format: str, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[RosterRows]:
     """The header row and the data rows in chunks; fully blank rows are skipped, row numbers kept."""
-    opener = _open_xlsx if file_format == XLSX else _open_csv
+    opener = {XLSX: _open_xlsx, CSV: _open_csv, SPOOL: _open_spool}[file_format]
     with opener(fileobj, chunk_rows) as (estimated, rows):
         header_row, header = _first_nonblank(rows)
         if header_row == 0:
@@ -195,6 +198,30 @@ def _open_csv(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, 
         raise RosterFileError(_("The file is empty.")) from exc
     with reader:
         yield estimated, _csv_rows(reader)
+
+
+class RowSpool:
+    """Pass 1 copies a workbook's rows here so that pass 2 reads CSV: openpyxl parses a sheet
+    several times slower than pandas reads the same rows (bench/roster_import.py --format xlsx)."""
+
+    def __init__(self, path: Path, *, header_row: int, header: tuple[str, ...]) -> None:
+        self.width = len(header)
+        self._file = path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._file)
+        self._csv.writerow([header_row, *header])
+
+    def write(self, rows: list[Row]) -> None:
+        width = self.width
+        self._csv.writerows([number, *cells[:width], *([""] * (width - len(cells)))] for number, cells in rows)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@contextmanager
+def _open_spool(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, Iterator[Row]]]:
+    with _open_csv(fileobj, chunk_rows) as (estimated, rows):
+        yield estimated, ((int(cells[0]), cells[1:]) for _record, cells in rows)
 
 
 def _csv_rows(reader: pd.io.parsers.TextFileReader) -> Iterator[Row]:

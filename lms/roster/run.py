@@ -20,7 +20,7 @@ from lms.services import access_log_record
 from .checks import RosterChecker
 from .columns import HeaderError, map_header
 from .progress import CHECKING, FINISHED, WRITING, Progress, progress_save
-from .reader import DEFAULT_CHUNK_ROWS, RosterFileError, open_roster
+from .reader import DEFAULT_CHUNK_ROWS, SPOOL, XLSX, RosterFileError, RowSpool, open_roster
 from .report import ReportWriter
 from .scope import RosterScope
 from .upload import roster_private_path
@@ -46,13 +46,21 @@ class RosterImportRun:
         self.chunk_rows = chunk_rows
         self.today = timezone.localdate()
         self.path = roster_private_path(record.stored_path)
-        self.report_relative = f"{record.stored_path.rsplit('.', 1)[0]}.report.csv"
+        stem = record.stored_path.rsplit(".", 1)[0]
+        self.report_relative = f"{stem}.report.csv"
+        self.spool_path = roster_private_path(f"{stem}.rows.csv")
         self.progress = Progress(status=RosterImportStatus.RUNNING, phase=CHECKING, dry_run=record.dry_run)
 
     def scope(self) -> RosterScope:
         return RosterScope(user=self.uploader, all_jurisdictions=self.all_jurisdictions)
 
     def execute(self) -> None:
+        try:
+            self._execute()
+        finally:
+            self.spool_path.unlink(missing_ok=True)  # a copy of the upload, ID numbers and all: never kept
+
+    def _execute(self) -> None:
         if not self.all_jurisdictions and (self.uploader is None or not user_can_manage_roster(user=self.uploader)):
             self.finish(RosterImportStatus.FAILED, _("The uploader may no longer import rosters; nothing was written."))
             return
@@ -75,22 +83,30 @@ class RosterImportRun:
             self.write(outcome.rows)
 
     def check(self, report: ReportWriter) -> CheckOutcome:
-        """Pass 1: every row, nothing written but the report."""
+        """Pass 1: every row, nothing written but the report (and, for a workbook, the spool pass 2 reads)."""
         outcome = CheckOutcome(rows=0, counts=WriteCounts())
+        spool: RowSpool | None = None
         try:
             with self.path.open("rb") as handle, open_roster(
                 handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
             ) as rows:
                 checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
+                if self.record.file_format == XLSX and not self.record.dry_run:
+                    spool = RowSpool(self.spool_path, header_row=rows.header_row, header=rows.header)
                 self.progress.total = rows.estimated_rows
                 for chunk in rows.chunks:
                     checked = checker.check_chunk(chunk)
                     report.add(checked.issues)
+                    if spool is not None:
+                        spool.write(chunk)
                     outcome.counts.add(predicted_counts(checked))
                     outcome.rows += len(chunk)
                     self.report_progress(CHECKING, outcome.rows, outcome.counts, errors=report.problems)
         except (RosterFileError, HeaderError) as exc:
             outcome.file_problem = str(exc)
+        finally:
+            if spool is not None:
+                spool.close()
         if not outcome.file_problem and outcome.rows == 0:
             outcome.file_problem = _("The file has a header row but no teacher rows.")
         if outcome.file_problem:
@@ -106,10 +122,9 @@ class RosterImportRun:
             recorded_by=self.uploader, today=self.today, note=_("Roster import: %(file)s") % {"file": self.record.original_name}
         )
         try:
+            source, file_format = (self.spool_path, SPOOL) if self.spool_path.exists() else (self.path, self.record.file_format)
             with transaction.atomic():
-                with self.path.open("rb") as handle, open_roster(
-                    handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
-                ) as rows:
+                with source.open("rb") as handle, open_roster(handle, file_format=file_format, chunk_rows=self.chunk_rows) as rows:
                     checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
                     done = 0
                     for chunk in rows.chunks:

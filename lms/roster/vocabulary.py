@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import models
 
 from lms.vocab import EmploymentStatus, Gender, SchoolStage, Subject, Title, vocabulary_code
@@ -67,6 +69,7 @@ CHINESE_SPELLINGS: dict[type[models.TextChoices], dict[str, str]] = {
 }
 
 
+@lru_cache(maxsize=4096)  # a roster repeats a handful of values 100,000 times
 def roster_code(choices: type[models.TextChoices], raw: str) -> str | None:
     """The stored code for a cell: code, English or (translated) Chinese label, or a usual Chinese spelling."""
     code = vocabulary_code(choices, raw) or CHINESE_SPELLINGS[choices].get((raw or "").strip())

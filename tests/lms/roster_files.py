@@ -59,9 +59,9 @@ def xlsx_bytes(
     *,
     header: Iterable[str] | None = None,
     extra_sheets: int = 0,
-    formula: tuple[str, str] | None = None,
+    formula: tuple[str, object] | None = None,
 ) -> bytes:
-    """formula=("C3", "=1+1") puts a formula in a cell."""
+    """formula=("C3", "=1+1") puts a formula (or any value) in a cell."""
     workbook = Workbook()
     sheet = workbook.active
     for line in _table(rows, header):

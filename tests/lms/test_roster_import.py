@@ -15,6 +15,7 @@ from lms.identity import id_number_hash
 from lms.models import AccessAction, AccessLog, Role, RosterImport, RosterImportStatus, Teacher, TeacherPosting
 from lms.roster import import_progress, report_lines, roster_import_create, roster_import_run, roster_private_path
 from lms.roster import run as roster_run
+from lms.roster.columns import TEMPLATE_HEADERS
 from lms.roster.writer import RosterWriter
 from lms.services.teachers import teacher_username
 from lms.vocab import EmploymentStatus, SchoolStage, Subject, Title
@@ -94,6 +95,16 @@ def test_good_file_creates_teachers_with_protected_id_numbers_and_postings(tree,
     assert (third.title, third.title_conferred_on, third.employment_status) == (Title.NONE, None, EmploymentStatus.ACTIVE)
     posting = TeacherPosting.objects.get(teacher=teacher)
     assert (posting.school_id, posting.ended_on, posting.recorded_by) == (tree.school_a1_1.pk, None, county_admin)
+
+
+def test_a_workbook_is_imported_through_a_spool_that_is_deleted_afterwards(tree, county_admin, settings):
+    rows = [roster_row(school_code=A1_1, **{"备注": "not ours"}) for _ in range(3)]  # a column we do not read
+    header = [*TEMPLATE_HEADERS, "备注"]
+    file = roster_file(rows, fmt="xlsx", header=header, formula=("P3", "stray"))  # and a cell beyond every column
+    record = run_import(county_admin, file, chunk_rows=2)
+    assert record.status == RosterImportStatus.DONE, record.message
+    assert Teacher.objects.count() == 3
+    assert [path.name for path in stored_files(settings) if path.name.endswith(".rows.csv")] == []
 
 
 def test_success_is_in_the_wagtail_log_and_the_access_log(tree, county_admin):
