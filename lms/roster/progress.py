@@ -80,7 +80,8 @@ def import_progress(record: RosterImport) -> Progress:
     cached = cache.get(_key(record.pk))
     if cached:
         return Progress(**cached)
-    return Progress(status=record.status, phase=QUEUED, counts=record_counts(record), dry_run=record.dry_run)
+    phase = QUEUED if record.status == RosterImportStatus.QUEUED else CHECKING  # running, no word from it yet
+    return Progress(status=record.status, phase=phase, counts=record_counts(record), dry_run=record.dry_run)
 
 
 def progress_json(record: RosterImport) -> dict[str, object]:

@@ -72,7 +72,10 @@ class RosterImportRun:
         if outcome.file_problem:
             self.finish(RosterImportStatus.REJECTED, outcome.file_problem)
         elif report.problems:
-            message = _("%(problems)d problems in %(rows)d rows; nothing was written. Download the report, correct the file and upload it again.")
+            message = _(
+                "Rows with problems: %(rows)d (problems: %(problems)d); nothing was written. "
+                "Download the report, correct the file and upload it again."
+            )
             self.finish(
                 RosterImportStatus.REJECTED, message % {"problems": report.problems, "rows": len(report.rows_with_problems)}
             )

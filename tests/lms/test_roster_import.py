@@ -508,6 +508,16 @@ def test_progress_is_visible_in_the_cache_while_the_write_transaction_is_open(tr
     assert (final.phase, final.percent, final.counts["created"]) == ("finished", 100, 6)
 
 
+def test_an_uploader_who_lost_the_role_before_the_run_writes_nothing(tree, county_admin):
+    from lms.services import role_revoke
+
+    record = roster_import_create(uploader=county_admin, upload=roster_file([roster_row(school_code=A1_1)]))
+    role_revoke(grant=county_admin.role_grants.get())
+    record = roster_import_run(import_id=record.pk)
+    assert record.status == RosterImportStatus.FAILED and "no longer" in record.message
+    assert Teacher.objects.count() == 0
+
+
 def test_a_task_delivered_twice_runs_once(tree, county_admin):
     record = roster_import_create(uploader=county_admin, upload=roster_file([roster_row(school_code=A1_1)]))
     roster_import_run(import_id=record.pk)

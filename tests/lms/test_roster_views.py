@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from lms.models import Role, RosterImport, RosterImportStatus, Teacher
@@ -22,25 +22,7 @@ A1_1 = "9901010001"
 B1_1 = "9902010001"
 
 
-def _roster_routed() -> bool:
-    try:
-        reverse("lms:roster_upload")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-# While lms/urls_lms.py does not route the roster pages, these tests route them themselves.
-if not _roster_routed():
-    from lms import urls_lms, urls_roster
-
-    urlpatterns = [
-        path("i18n/", include("django.conf.urls.i18n")),
-        path("", include(([*urls_lms.urlpatterns, path("manage/roster/", include(urls_roster.urlpatterns))], "lms"))),
-    ]
-    pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-else:
-    pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db
 
 
 def login(client, user):
