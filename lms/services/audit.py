@@ -21,11 +21,18 @@ def access_log_record(
     object_count: int = 1,
     reason: str = "",
     request: HttpRequest | None = None,
+    actor_label: str = "",
 ) -> AccessLog:
-    """Append one entry: who looked at or exported whose personal data, when and why."""
+    """Append one entry: who looked at or exported whose personal data, when and why.
+
+    Without a signed-in actor (a command-line bulk load) `actor_label` names what acted; one is required.
+    """
+    signed_in = actor is not None and actor.is_authenticated
+    if not signed_in and not actor_label:
+        raise ValueError("an access-log entry needs an actor or an actor_label")
     entry = AccessLog(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_username=actor.get_username() if actor is not None and actor.is_authenticated else "",
+        actor=actor if signed_in else None,
+        actor_username=actor.get_username() if signed_in else actor_label[:150],
         action=action,
         teacher_id_ref=teacher.pk if teacher is not None else None,
         subject=subject or (str(teacher) if teacher is not None else ""),

@@ -114,3 +114,13 @@ def test_access_log_is_append_only(tree):
     with pytest.raises(DatabaseError), transaction.atomic():
         AccessLog.objects.filter(pk=entry.pk).update(reason="改写")
     assert AccessLog.objects.get().reason == "核对材料"
+
+
+def test_command_line_access_is_logged_under_its_label_and_an_anonymous_entry_is_refused(tree):
+    from lms.services import access_log_record
+
+    access_log_record(actor=None, action="import", object_count=10, actor_label="manage.py import_roster")
+    assert AccessLog.objects.get().actor_username == "manage.py import_roster"
+    with pytest.raises(ValueError):
+        access_log_record(actor=None, action="import")
+    assert AccessLog.objects.count() == 1
