@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean
+.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -54,3 +54,14 @@ worker: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var db.sqlite3*
+
+# Benchmarks (see bench/README.md): PostgreSQL on 127.0.0.1:5432.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lms_bench
+bench-generate: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate_province.py --teachers 1000000 --fresh
+
+bench-roster: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/roster_import.py --rows 100000
+
+bench-list: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/teacher_list.py
