@@ -33,7 +33,7 @@ PAGE_SIZE = 100
 class ChildForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=OrganisationKind.choices)
     code = forms.CharField(label=gettext_lazy("Official code"), max_length=20)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Organisation name"), max_length=200)
 
     def __init__(self, *args: object, parent: Organisation, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
