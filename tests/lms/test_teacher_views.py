@@ -103,3 +103,11 @@ def test_province_admin_browses_and_filters_both_logs(county_setup, client):
     assert admin_log.context["page"].paginator.count >= 2  # the county and province grants
     county_only = client.get(reverse("lms:audit_access"), {"who": "nobody-such"})
     assert county_only.context["page"].paginator.count == 0
+
+
+def test_wagtail_admin_opens_for_administrators_not_for_teachers(tree, client):
+    admin = make_user("county_admin_w", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 200
+    client.force_login(make_teacher(school=tree.school_a1_1).user)
+    assert client.get("/admin/").status_code == 302  # sent to the Wagtail login
