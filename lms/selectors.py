@@ -53,6 +53,11 @@ def _path_filter(paths: list[str], field: str = "path") -> Q:
     return condition
 
 
+def _covers_whole_tree(paths: list[str]) -> bool:
+    roots = set(Organisation.objects.filter(depth=1).values_list("path", flat=True))
+    return bool(roots) and roots <= set(paths)
+
+
 def organisations_in_jurisdiction(*, user: UserLike, roles: Iterable[str]) -> QuerySet[Organisation]:
     paths = jurisdiction_paths(user=user, roles=roles)
     if paths is None:
@@ -74,6 +79,8 @@ def teachers_visible_to(user: UserLike) -> QuerySet[Teacher]:
     own = Q(user_id=user.pk)
     if not paths:
         return Teacher.objects.filter(own)
+    if _covers_whole_tree(paths):
+        return Teacher.objects.all()  # a whole province: no join on the schools at all
     schools = Q(school_id__in=Organisation.objects.filter(_path_filter(paths)).values("id"))
     # "OR own record" stops PostgreSQL from joining on the schools (a scan of every teacher):
     # add it only when the user's own record lies outside the subtrees anyway.
