@@ -43,6 +43,7 @@ browser-deps:
 
 lint: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test: $(STAMP) browser-deps messages lint test-only
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from lms.idcard import IdNumberError, parse_id_number
@@ -12,7 +12,7 @@ from lms.identity import id_number_hash
 from lms.models import AccessLog, Organisation, OrganisationKind, Role, RoleGrant, Teacher
 from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROLE_RANK, ROSTER_ROLES, TEACHER_VIEWING_ROLES
 
-UserLike = AbstractBaseUser | AnonymousUser
+UserLike = User | AnonymousUser
 
 
 def organisation_subtree(*, organisation: Organisation, include_self: bool = True) -> QuerySet[Organisation]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
 from lms.models import AccessLog, Teacher
@@ -14,7 +14,7 @@ def _client_ip(request: HttpRequest | None) -> str | None:
 
 def access_log_record(
     *,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
     action: str,
     teacher: Teacher | None = None,
     subject: str = "",
@@ -27,12 +27,13 @@ def access_log_record(
 
     Without a signed-in actor (a command-line bulk load) `actor_label` names what acted; one is required.
     """
-    signed_in = actor is not None and actor.is_authenticated
-    if not signed_in and not actor_label:
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    if actor is None and not actor_label:
         raise ValueError("an access-log entry needs an actor or an actor_label")
     entry = AccessLog(
-        actor=actor if signed_in else None,
-        actor_username=actor.get_username() if signed_in else actor_label[:150],
+        actor=actor,
+        actor_username=actor.get_username() if actor is not None else actor_label[:150],
         action=action,
         teacher_id_ref=teacher.pk if teacher is not None else None,
         subject=subject or (str(teacher) if teacher is not None else ""),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -51,7 +51,7 @@ def organisation_create(*, parent: Organisation | None, kind: str, code: str, na
 
 
 def organisation_add_by_admin(
-    *, actor: AbstractBaseUser, parent: Organisation, kind: str, code: str, name: str
+    *, actor: User, parent: Organisation, kind: str, code: str, name: str
 ) -> Organisation:
     if not user_can_manage_organisation(user=actor, organisation=parent):
         raise PermissionDenied(_("You may add organisations only inside your own jurisdiction."))
@@ -61,7 +61,7 @@ def organisation_add_by_admin(
 
 
 @transaction.atomic
-def organisation_set_active(*, actor: AbstractBaseUser, organisation: Organisation, active: bool) -> Organisation:
+def organisation_set_active(*, actor: User, organisation: Organisation, active: bool) -> Organisation:
     """Close or reopen a node; grants at a closed node stop reaching anything."""
     parent = organisation.get_parent()
     if parent is None or not user_can_manage_organisation(user=actor, organisation=parent):

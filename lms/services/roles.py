@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +21,7 @@ def _admin_access_group() -> Group:
     return group
 
 
-def _sync_admin_access(user: AbstractBaseUser) -> None:
+def _sync_admin_access(user: User) -> None:
     """Wagtail admin access follows the grants: any active admin or editor role gives it."""
     needs_access = RoleGrant.objects.filter(user=user, role__in=ADMIN_ACCESS_ROLES, revoked_at__isnull=True).exists()
     group = _admin_access_group()
@@ -33,7 +33,7 @@ def _sync_admin_access(user: AbstractBaseUser) -> None:
 
 @transaction.atomic
 def role_grant(
-    *, user: AbstractBaseUser, role: str, organisation: Organisation, granted_by: AbstractBaseUser | None = None
+    *, user: User, role: str, organisation: Organisation, granted_by: User | None = None
 ) -> RoleGrant:
     """Grant a role at a node; it reaches the node's subtree. Granting twice returns the same grant."""
     if role not in Role.values:
@@ -54,7 +54,7 @@ def role_grant(
 
 
 @transaction.atomic
-def role_revoke(*, grant: RoleGrant, revoked_by: AbstractBaseUser | None = None) -> RoleGrant:
+def role_revoke(*, grant: RoleGrant, revoked_by: User | None = None) -> RoleGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
@@ -64,7 +64,7 @@ def role_revoke(*, grant: RoleGrant, revoked_by: AbstractBaseUser | None = None)
 
 
 def role_grant_by_admin(
-    *, grantor: AbstractBaseUser, user: AbstractBaseUser, role: str, organisation: Organisation
+    *, grantor: User, user: User, role: str, organisation: Organisation
 ) -> RoleGrant:
     """An administrator's grant: only roles ranked below their own, only inside their subtree."""
     if not user_can_grant(grantor=grantor, role=role, organisation=organisation):
@@ -72,7 +72,7 @@ def role_grant_by_admin(
     return role_grant(user=user, role=role, organisation=organisation, granted_by=grantor)
 
 
-def role_revoke_by_admin(*, grantor: AbstractBaseUser, grant: RoleGrant) -> RoleGrant:
+def role_revoke_by_admin(*, grantor: User, grant: RoleGrant) -> RoleGrant:
     if not user_can_grant(grantor=grantor, role=grant.role, organisation=grant.organisation):
         raise PermissionDenied(_("You may revoke only roles below your own, inside your own jurisdiction."))
     return role_revoke(grant=grant, revoked_by=grantor)

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -68,7 +68,7 @@ def _checked(data: TeacherInput) -> tuple[str, dict[str, object]]:
 
 
 @transaction.atomic
-def teacher_create(*, data: TeacherInput, by: AbstractBaseUser | None = None, started_on: dt.date | None = None) -> Teacher:
+def teacher_create(*, data: TeacherInput, by: User | None = None, started_on: dt.date | None = None) -> Teacher:
     id_number, fields = _checked(data)
     protected = protect_id_number(id_number)
     if Teacher.objects.filter(id_number_hash=protected.hash).exists():
@@ -90,12 +90,13 @@ def teacher_create(*, data: TeacherInput, by: AbstractBaseUser | None = None, st
 
 
 @transaction.atomic
-def teacher_update(*, teacher: Teacher, data: TeacherInput, by: AbstractBaseUser | None = None) -> Teacher:
+def teacher_update(*, teacher: Teacher, data: TeacherInput, by: User | None = None) -> Teacher:
     """Update the record; a change of school is a transfer and keeps the posting history."""
     id_number, fields = _checked(data)
     if protect_id_number(id_number).hash != teacher.id_number_hash:
         raise ValidationError({"id_number": _("The ID number of an existing teacher cannot be changed here.")})
-    new_school = fields.pop("school")
+    new_school = data.school
+    fields.pop("school")
     for name, value in fields.items():
         setattr(teacher, name, value)
     teacher.full_clean()
@@ -107,7 +108,7 @@ def teacher_update(*, teacher: Teacher, data: TeacherInput, by: AbstractBaseUser
 
 @transaction.atomic
 def teacher_transfer(
-    *, teacher: Teacher, school: Organisation, by: AbstractBaseUser | None = None, on: dt.date | None = None, note: str = ""
+    *, teacher: Teacher, school: Organisation, by: User | None = None, on: dt.date | None = None, note: str = ""
 ) -> Teacher:
     if school.kind != OrganisationKind.SCHOOL:
         raise ValidationError({"school": _("A teacher's posting must be a school.")})
@@ -121,7 +122,7 @@ def teacher_transfer(
 
 
 def teacher_id_number_reveal(
-    *, actor: AbstractBaseUser, teacher: Teacher, reason: str, request: HttpRequest | None = None
+    *, actor: User, teacher: Teacher, reason: str, request: HttpRequest | None = None
 ) -> str:
     """Show the full ID number to someone who may see this teacher, and record who, when and why."""
     reason = (reason or "").strip()
