@@ -1,4 +1,5 @@
-"""Builders for roster test files: rows of valid teachers, written as CSV or .xlsx bytes."""
+"""Builders for roster test files (rows of valid teachers, written as CSV or .xlsx bytes) and helpers
+for the service tests that run imports."""
 
 from __future__ import annotations
 
@@ -6,10 +7,14 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from lms.models import RosterImport, Teacher, TeacherPosting
+from lms.roster import report_lines, roster_import_create, roster_import_run, roster_private_path
 from lms.roster.columns import COLUMNS, TEMPLATE_HEADERS
+from lms.roster.report import ReportLine
 from tests.factories import new_id_number
 
 HEADER_OF = {column.key: column.header for column in COLUMNS}
@@ -82,3 +87,32 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 def roster_file(rows: list[dict[str, str]], *, fmt: str = "csv", name: str | None = None, **options) -> SimpleUploadedFile:
     content = csv_bytes(rows, **options) if fmt == "csv" else xlsx_bytes(rows, **options)
     return upload(name or f"roster.{fmt}", content)
+
+
+# --- running imports in service tests ------------------------------------------------------------------
+
+A1_1 = "9901010001"  # 甲一县第一小学
+A1_2 = "9901010002"  # 甲一县实验中学
+A2_1 = "9901020001"  # 甲二区第一中学 (another county)
+B1_1 = "9902010001"  # 乙一县第一小学 (another city)
+
+
+def run_import(user, file, *, dry_run: bool = False, chunk_rows: int = 2000) -> RosterImport:
+    """Create the import as the upload does, then run it in-process."""
+    record = roster_import_create(uploader=user, upload=file, dry_run=dry_run)
+    return roster_import_run(import_id=record.pk, chunk_rows=chunk_rows)
+
+
+def written() -> tuple[int, int, int]:
+    """Teachers, accounts and postings: what an import may write."""
+    return Teacher.objects.count(), get_user_model().objects.count(), TeacherPosting.objects.count()
+
+
+def report(record: RosterImport) -> list[ReportLine]:
+    return report_lines(roster_private_path(record.report_path))
+
+
+def stored_files(settings) -> list:
+    """What the roster folder under PRIVATE_ROOT holds."""
+    folder = settings.PRIVATE_ROOT / "roster"
+    return sorted(folder.iterdir()) if folder.exists() else []
