@@ -1,1 +1,0 @@
-"""Models of courses; filled by later issues."""

@@ -1,0 +1,10 @@
+"""Wagtail admin integration: hours actions in Wagtail's audit log."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+
+@hooks.register("register_log_actions")
+def register_hours_log_actions(actions):
+    actions.register_action("courses.hours_reverse", _("Reverse hours"), _("Hours entry reversed"))
+    actions.register_action("courses.hours_import", _("Import hours"), _("Hours imported"))
