@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from decimal import Decimal
 
@@ -32,7 +33,12 @@ def teacher(tree):
     return make_teacher(school=tree.school_a1_1)
 
 
-def test_the_migration_creates_the_default_policy():
+def test_the_data_migration_creates_the_default_policy():
+    from django.apps import apps
+
+    migration = importlib.import_module("courses.migrations.0002_hours_ledger_append_only_and_default_policy")
+    HoursPolicy.objects.all().delete()
+    migration.default_policy(apps, None)
     policy = hours_policy_current()
     assert policy.version == 1
     assert (policy.cycle_years, policy.cycle_start_year, policy.cycle_target_hours) == (5, 2021, Decimal(360))
