@@ -87,8 +87,13 @@ class HoursPolicy(models.Model):
 class HoursEntry(models.Model):
     """One line of the ledger. Corrections are reversing entries; rows are never changed or deleted."""
 
+    # No index of its own: hours_entry_teacher_year_kind starts with the teacher.
     teacher = models.ForeignKey(
-        "lms.Teacher", on_delete=models.PROTECT, related_name="hours_entries", verbose_name=_("teacher")
+        "lms.Teacher",
+        on_delete=models.PROTECT,
+        related_name="hours_entries",
+        verbose_name=_("teacher"),
+        db_index=False,
     )
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1)
     kind = models.CharField(_("kind"), max_length=16, choices=HoursKind.choices)
