@@ -108,9 +108,12 @@ def cycle_totals_for_teachers(
     """Cycle totals for many teachers from one GROUP BY teacher, kind query; teachers without hours are absent."""
     policy = policy or hours_policy_current()
     end = cycle_start_year + policy.cycle_years - 1
-    teacher_ids = teachers.values("id") if isinstance(teachers, QuerySet) else list(teachers)
+    if isinstance(teachers, QuerySet):
+        entries = HoursEntry.objects.filter(teacher__in=teachers.values("id"))
+    else:
+        entries = HoursEntry.objects.filter(teacher_id__in=list(teachers))
     rows = (
-        HoursEntry.objects.filter(teacher_id__in=teacher_ids, year__gte=cycle_start_year, year__lte=end)
+        entries.filter(year__gte=cycle_start_year, year__lte=end)
         .values_list("teacher_id", "kind")
         .annotate(total=Sum("hours"))
         .order_by()

@@ -145,7 +145,7 @@ class HoursEntry(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise LedgerAppendOnlyError("The hours ledger is append-only: record a reversing entry instead.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise LedgerAppendOnlyError("The hours ledger is append-only: record a reversing entry instead.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,7 +73,7 @@ def hours_award(
     source_type: str,
     source_ref: str,
     idempotency_key: str,
-    recognised_by: AbstractBaseUser | None,
+    recognised_by: User | None,
     note: str = "",
     source_label: str = "",
 ) -> HoursEntry:
@@ -108,7 +108,7 @@ def hours_award(
     return entry
 
 
-def hours_reverse(*, entry: HoursEntry, reason: str, by: AbstractBaseUser | None) -> HoursEntry:
+def hours_reverse(*, entry: HoursEntry, reason: str, by: User | None) -> HoursEntry:
     """Cancel an entry with a reversing one; a reversal itself is never reversed, nor an entry twice."""
     reason = (reason or "").strip()
     if len(reason) < 2:
@@ -143,11 +143,11 @@ def hours_reverse(*, entry: HoursEntry, reason: str, by: AbstractBaseUser | None
 # Administrators acting through the pages: permission and jurisdiction first, then the plain service.
 
 
-def user_can_record_hours(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_can_record_hours(*, user: User | AnonymousUser) -> bool:
     return user_can_manage_roster(user=user) and not user_is_read_only(user=user)
 
 
-def _require_recorder(user: AbstractBaseUser | AnonymousUser, teacher_id: int) -> None:
+def _require_recorder(user: User | AnonymousUser, teacher_id: int) -> None:
     if not user_can_record_hours(user=user):
         raise PermissionDenied(_("Only administrators may record or reverse hours."))
     if not teachers_visible_to(user).filter(pk=teacher_id).exists():
@@ -155,7 +155,7 @@ def _require_recorder(user: AbstractBaseUser | AnonymousUser, teacher_id: int) -
 
 
 def hours_recognise_by_admin(
-    *, actor: AbstractBaseUser, teacher_id: int, hours: object, kind: str, year: object, note: str, request_key: str
+    *, actor: User, teacher_id: int, hours: object, kind: str, year: object, note: str, request_key: str
 ) -> HoursEntry:
     """An administrator records a recognised activity (学时认定); request_key makes a resubmitted form harmless."""
     _require_recorder(actor, teacher_id)
@@ -174,17 +174,17 @@ def hours_recognise_by_admin(
     )
 
 
-def hours_reverse_by_admin(*, actor: AbstractBaseUser, entry: HoursEntry, reason: str) -> HoursEntry:
+def hours_reverse_by_admin(*, actor: User, entry: HoursEntry, reason: str) -> HoursEntry:
     _require_recorder(actor, entry.teacher_id)
     return hours_reverse(entry=entry, reason=reason, by=actor)
 
 
-def user_can_edit_hours_policy(*, user: AbstractBaseUser | AnonymousUser) -> bool:
+def user_can_edit_hours_policy(*, user: User | AnonymousUser) -> bool:
     return user_has_role(user=user, roles=[Role.PROVINCE_ADMIN])
 
 
 @transaction.atomic
-def hours_policy_publish(*, actor: AbstractBaseUser, policy: HoursPolicy) -> HoursPolicy:
+def hours_policy_publish(*, actor: User, policy: HoursPolicy) -> HoursPolicy:
     """Save an unsaved policy as the next version; versions already used are never edited."""
     if not user_can_edit_hours_policy(user=actor):
         raise PermissionDenied(_("Only province administrators may change the hour rules."))
@@ -192,7 +192,7 @@ def hours_policy_publish(*, actor: AbstractBaseUser, policy: HoursPolicy) -> Hou
         raise ValidationError(_("A published policy is not edited; publish a new version."))
     last = HoursPolicy.objects.select_for_update().order_by("-version").first()
     policy.version = (last.version + 1) if last is not None else 1
-    policy.created_by = actor  # type: ignore[assignment]
+    policy.created_by = actor
     policy.full_clean()
     policy.save()
     return policy
