@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from courses.models import HoursEntry, HoursImport, HoursImportStatus, HoursKind, HoursSource
-from lms.api import access_log_record, teacher_search
+from lms.api import access_log_record, teacher_search, teachers_visible_to
 
 from .hours import hours_award, hours_entry_validate, user_can_record_hours
 
@@ -199,13 +199,17 @@ def hours_import_run(*, uploader: User, name: str, stream: IO[bytes]) -> HoursIm
         raise PermissionDenied(_("Only administrators may import hours."))
     rows = hours_file_read(name=name, stream=stream)
     results = [_check_row(uploader, number, cells) for number, cells in rows]
-    _mark_duplicates(results)
-    errors = sum(1 for r in results if not r.ok)
     access_log_record(
         actor=uploader, action="import", subject=_("Hours import: %(file)s") % {"file": name[:150]},
         object_count=len(results),
     )
     with transaction.atomic():
+        # Two uploads of one file at once: the second waits here, then finds the first's rows in the ledger.
+        teacher_ids = sorted({r.teacher_id for r in results if r.teacher_id is not None})
+        list(teachers_visible_to(uploader).filter(pk__in=teacher_ids).order_by("pk").select_for_update()
+             .values_list("pk", flat=True))
+        _mark_duplicates(results)
+        errors = sum(1 for r in results if not r.ok)
         record = HoursImport.objects.create(
             uploaded_by=uploader,
             filename=name[:200],
