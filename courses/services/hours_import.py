@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
@@ -22,6 +23,7 @@ from .hours import hours_award, hours_entry_validate, user_can_record_hours
 HEADERS = ("身份证号", "学时", "类别", "年度", "来源", "备注")
 REQUIRED_HEADERS = HEADERS[:5]
 MAX_BYTES = 2 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 50 * 1024 * 1024  # a small .xlsx that inflates past this is refused unread
 MAX_ROWS = 2000  # checked synchronously, one jurisdiction-scoped look-up per row (~4 s per 1,000 rows)
 KIND_BY_LABEL = {
     "网络研修": HoursKind.ONLINE,
@@ -88,12 +90,26 @@ def _read_csv(data: bytes) -> list[list[str]]:
             continue
     else:
         raise ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error:
+        raise ValidationError(_("The file is not a readable CSV table.")) from None
+
+
+def _refuse_zip_bomb(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise ValidationError(_("The file is not a readable .xlsx workbook.")) from None
+    if inflated > MAX_UNZIPPED_BYTES:
+        raise ValidationError(_("The workbook unpacks to more than 50 MB; it is refused."))
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _refuse_zip_bomb(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:

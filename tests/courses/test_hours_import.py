@@ -151,6 +151,15 @@ def test_the_report_downloads_as_csv(setup, client):
     assert result.status_code == 200
 
 
+def zip_bomb():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    return SimpleUploadedFile("bomb.xlsx", out.getvalue())
+
+
 @pytest.mark.parametrize(
     "file",
     [
@@ -158,13 +167,21 @@ def test_the_report_downloads_as_csv(setup, client):
         SimpleUploadedFile("hours.xlsx", b"not a zip at all"),
         SimpleUploadedFile("hours.csv", "姓名,学时\n张三,1\n".encode()),
         SimpleUploadedFile("hours.csv", ",".join(HEADER).encode() + b"\n"),
+        SimpleUploadedFile("hours.csv", b"\xff\xfe\x00garbage\x81"),
+        zip_bomb(),
     ],
-    ids=["extension", "broken-xlsx", "missing-columns", "no-rows"],
+    ids=["extension", "broken-xlsx", "missing-columns", "no-rows", "not-text", "zip-bomb"],
 )
 def test_a_bad_file_is_refused_before_anything_is_written(setup, client, file):
     response, record = upload(client, file)
     assert response.status_code == 400 and record is None
     assert not HoursEntry.objects.exists() and not HoursImport.objects.exists()
+
+
+def test_the_template_downloads(setup, client):
+    response = client.get(reverse("courses:hours_import_template"))
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").strip().split(",") == HEADER
 
 
 def test_another_uploaders_report_is_not_found(setup, client, tree):
