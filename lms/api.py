@@ -16,12 +16,14 @@ from lms.selectors import (
     user_is_read_only,
 )
 from lms.services import access_log_record
+from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
     "Organisation",
     "OrganisationKind",
     "Role",
     "Teacher",
+    "WorkspaceLink",
     "access_log_record",
     "organisation_subtree",
     "organisations_in_jurisdiction",
@@ -33,4 +35,5 @@ __all__ = [
     "user_can_view_teachers",
     "user_has_role",
     "user_is_read_only",
+    "workspace_link_register",
 ]

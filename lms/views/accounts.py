@@ -16,6 +16,7 @@ from lms.selectors import (
     user_is_read_only,
     user_roles,
 )
+from lms.workspace import workspace_links_for
 
 
 class LoginView(auth_views.LoginView):
@@ -39,5 +40,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_roles": user_can_manage_roles(user=user),
         "read_only": user_is_read_only(user=user),
         "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
+        "app_links": workspace_links_for(user),
     }
     return render(request, "lms/home.html", context)

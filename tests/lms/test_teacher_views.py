@@ -111,3 +111,15 @@ def test_wagtail_admin_opens_for_administrators_not_for_teachers(tree, client):
     assert client.get("/admin/").status_code == 200
     client.force_login(make_teacher(school=tree.school_a1_1).user)
     assert client.get("/admin/").status_code == 302  # sent to the Wagtail login
+
+
+def test_workspace_lists_what_each_role_may_open(tree, client):
+    admin = make_user("county_ws", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+    client.force_login(admin)
+    body = client.get(reverse("lms:home")).content.decode()
+    assert reverse("lms:teacher_list") in body and reverse("courses:hours_manage") in body
+    assert reverse("courses:my_hours") not in body
+    client.force_login(make_teacher(school=tree.school_a1_1).user)
+    body = client.get(reverse("lms:home")).content.decode()
+    assert reverse("courses:my_hours") in body
+    assert reverse("lms:teacher_list") not in body and reverse("courses:hours_manage") not in body
