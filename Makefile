@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list
+.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -66,3 +66,6 @@ bench-roster: $(STAMP)
 
 bench-list: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/teacher_list.py
+
+bench-hours: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/hours_totals.py
