@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
     organisation_subtree,
     organisations_in_jurisdiction,
     schools_in_jurisdiction,
     teacher_for_user,
+    teacher_ids_by_id_number,
     teacher_search,
     teachers_visible_to,
     user_can_manage_roster,
@@ -19,16 +21,21 @@ from lms.services import access_log_record
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "IdNumberError",
     "Organisation",
     "OrganisationKind",
     "Role",
     "Teacher",
     "WorkspaceLink",
     "access_log_record",
+    "mask_id_number",
+    "normalise_id_number",
+    "parse_id_number",
     "organisation_subtree",
     "organisations_in_jurisdiction",
     "schools_in_jurisdiction",
     "teacher_for_user",
+    "teacher_ids_by_id_number",
     "teacher_search",
     "teachers_visible_to",
     "user_can_manage_roster",

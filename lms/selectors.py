@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from lms.idcard import IdNumberError, parse_id_number
+from lms.idcard import IdNumberError, normalise, parse_id_number
 from lms.identity import id_number_hash
 from lms.models import AccessLog, Organisation, OrganisationKind, Role, RoleGrant, Teacher
 from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROLE_RANK, ROSTER_ROLES, TEACHER_VIEWING_ROLES
@@ -151,6 +151,7 @@ def teacher_for_user(*, user: UserLike) -> Teacher | None:
 
 __all__ = [
     "Role",
+    "teacher_ids_by_id_number",
     "organisation_children",
     "organisation_roots_for",
     "user_can_manage_organisation",
@@ -221,3 +222,10 @@ def organisation_roots_for(*, user: UserLike) -> QuerySet[Organisation]:
     if paths is None:
         return Organisation.objects.filter(depth=1).order_by("code")
     return Organisation.objects.filter(path__in=paths).order_by("path")
+
+
+def teacher_ids_by_id_number(*, user: UserLike, id_numbers: Iterable[str]) -> dict[str, int]:
+    """Batch look-up within the user's scope: normalised ID number → teacher id, one query for the lot."""
+    by_hash = {id_number_hash(number): normalise(number) for number in id_numbers if number}
+    found = teachers_visible_to(user).filter(id_number_hash__in=list(by_hash)).values_list("id_number_hash", "id")
+    return {by_hash[hash_]: teacher_id for hash_, teacher_id in found}

@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from courses.models import HoursEntry, HoursImport, HoursImportStatus, HoursKind, HoursSource
-from lms.api import access_log_record, teacher_search, teachers_visible_to
+from lms.api import (
+    IdNumberError,
+    access_log_record,
+    mask_id_number,
+    normalise_id_number,
+    parse_id_number,
+    teacher_ids_by_id_number,
+    teachers_visible_to,
+)
 
 from .hours import hours_award, hours_entry_validate, user_can_record_hours
 
@@ -32,22 +40,6 @@ KIND_BY_LABEL = {
     "认定活动": HoursKind.RECOGNISED,
     **{kind.value: kind for kind in HoursKind},
 }
-_CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"
-
-
-def _id_number_well_formed(value: str) -> bool:
-    """GB 11643 shape and ISO 7064 MOD 11-2 check character (lms.api offers no parser yet)."""
-    if len(value) != 18 or not value[:17].isdigit():
-        return False
-    total = sum(int(digit) * weight for digit, weight in zip(value[:17], _CHECK_WEIGHTS))
-    return _CHECK_CHARS[total % 11] == value[17]
-
-
-def mask_id_number(value: str) -> str:
-    return value[:4] + "*" * 10 + value[-4:] if len(value) == 18 else "*" * len(value)
-
-
 @dataclass
 class RowResult:
     row: int
@@ -157,13 +149,15 @@ def hours_file_read(*, name: str, stream: IO[bytes]) -> list[tuple[int, dict[str
     return rows
 
 
-def _check_row(uploader: User, number: int, cells: dict[str, str]) -> RowResult:
-    id_number = cells.get("身份证号", "").strip().upper()
+def _check_row(teacher_ids: dict[str, int], number: int, cells: dict[str, str]) -> RowResult:
+    id_number = normalise_id_number(cells.get("身份证号", ""))
     result = RowResult(row=number, id_masked=mask_id_number(id_number))
-    if not _id_number_well_formed(id_number):
-        result.message = _("Invalid ID number.")
+    try:
+        parse_id_number(id_number)
+    except IdNumberError as exc:
+        result.message = str(exc)
         return result
-    teacher = teacher_search(user=uploader, query=id_number).values_list("id", flat=True).first()
+    teacher = teacher_ids.get(id_number)
     if teacher is None:
         result.message = _("No teacher with this ID number in your jurisdiction.")
         return result
@@ -214,7 +208,10 @@ def hours_import_run(*, uploader: User, name: str, stream: IO[bytes]) -> HoursIm
     if not user_can_record_hours(user=uploader):
         raise PermissionDenied(_("Only administrators may import hours."))
     rows = hours_file_read(name=name, stream=stream)
-    results = [_check_row(uploader, number, cells) for number, cells in rows]
+    teacher_ids = teacher_ids_by_id_number(
+        user=uploader, id_numbers=[normalise_id_number(cells.get("身份证号", "")) for _number, cells in rows]
+    )
+    results = [_check_row(teacher_ids, number, cells) for number, cells in rows]
     access_log_record(
         actor=uploader, action="import", subject=_("Hours import: %(file)s") % {"file": name[:150]},
         object_count=len(results),

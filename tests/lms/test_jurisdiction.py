@@ -136,3 +136,14 @@ def test_tree_shape_and_codes_are_checked(tree):
     with pytest.raises(ValidationError):
         organisation_create(parent=tree.county_a1, kind="school", code="9901010001", name="重复代码")
     assert Organisation.objects.count() == 11
+
+
+def test_batch_look_up_by_id_number_stays_in_scope(staffed):
+    from lms.crypto import decrypt_text
+    from lms.selectors import teacher_ids_by_id_number
+
+    tree, teachers = staffed
+    county = make_user("batch", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+    numbers = {key: decrypt_text(t.id_number_encrypted) for key, t in teachers.items()}
+    found = teacher_ids_by_id_number(user=county, id_numbers=[n.lower() for n in numbers.values()])
+    assert found == {numbers["a1_1"]: teachers["a1_1"].pk, numbers["a1_2"]: teachers["a1_2"].pk}
