@@ -127,8 +127,9 @@ def write_roster(path: Path, *, rows: int, school_codes: list[str], fmt: str, se
 
 
 def _add_dimension(path: Path, ref: str) -> None:
-    """Excel writes <dimension ref=...> before the rows; openpyxl's write-only mode does not, and without
-    it openpyxl's reader scans the whole sheet once more just to size it. Make the file look like Excel's."""
+    """Excel writes <dimension ref=...> before the rows; openpyxl's write-only mode does not. Make the file
+    look like Excel's. (Its cells stay inline strings where Excel uses the shared-string table: the import
+    checks and loads those about a third more slowly, so the workbook figures are on the safe side.)"""
     import shutil
     import zipfile
 

@@ -12,7 +12,7 @@ from lms.models import Teacher
 
 from .bulk import among
 from .columns import HeaderMap
-from .fields import CheckedRow, RowFields, RowIssue, check_row
+from .fields import CheckedRow, IdentityCache, RowFields, RowIssue, check_row
 from .reader import Row
 from .scope import RosterScope
 
@@ -69,10 +69,13 @@ class CheckedChunk:
 class RosterChecker:
     """Checks chunk after chunk, remembering ID numbers and certificate numbers seen earlier in the file."""
 
-    def __init__(self, *, header: HeaderMap, scope: RosterScope, today: dt.date) -> None:
+    def __init__(
+        self, *, header: HeaderMap, scope: RosterScope, today: dt.date, identities: IdentityCache | None = None
+    ) -> None:
         self.header = header
         self.scope = scope
         self.today = today
+        self.identities = identities
         self._first_row_of_id: dict[str, int] = {}
         self._holder_of_certificate: dict[str, tuple[int, str | None]] = {}
         self._first_rows_reported: set[str] = set()
@@ -80,7 +83,9 @@ class RosterChecker:
     def check_chunk(self, rows: list[Row]) -> CheckedChunk:
         all_fields = [RowFields(number=number, cells=cells, header=self.header) for number, cells in rows]
         schools = self.scope.schools({fields.value("school_code") for fields in all_fields})
-        checked = [check_row(fields, schools=schools, today=self.today) for fields in all_fields]
+        checked = [
+            check_row(fields, schools=schools, today=self.today, identities=self.identities) for fields in all_fields
+        ]
         extra: list[RowIssue] = []
         for fields in all_fields:
             self._duplicate_id(fields, extra)

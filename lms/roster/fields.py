@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext as _
 
+from lms.idcard import IdNumber
 from lms.identity import id_number_hash
 from lms.teacher_checks import (
     FieldCheckError,
@@ -112,16 +113,33 @@ def _long_number(fields: RowFields, key: str) -> bool:
     return False
 
 
-def _identity(fields: RowFields) -> tuple[str, str, dt.date] | None:
+# ID number cell → (parsed number, keyed hash), or why it is not a valid number. Both passes check the
+# same numbers; parsing and hashing them is a third of the row check, so the run shares one of these.
+IdentityCache = dict[str, "tuple[IdNumber, str] | str"]
+
+
+def _parsed_id_number(raw: str, cache: IdentityCache | None) -> tuple[IdNumber, str] | str:
+    known = cache.get(raw) if cache is not None else None
+    if known is None:
+        try:
+            parsed = check_id_number(raw)
+            known = (parsed, id_number_hash(parsed.value))
+        except FieldCheckError as exc:
+            known = str(exc)
+        if cache is not None:
+            cache[raw] = known
+    return known
+
+
+def _identity(fields: RowFields, identities: IdentityCache | None) -> tuple[str, str, dt.date] | None:
     """(ID number, gender, birth date); gender and birth date columns, when filled, must agree with it."""
     if _long_number(fields, "id_number"):
         return None
-    try:
-        parsed = check_id_number(fields.value("id_number"))
-    except FieldCheckError as exc:
-        fields.add("id_number", str(exc))
+    known = _parsed_id_number(fields.value("id_number"), identities)
+    if isinstance(known, str):
+        fields.add("id_number", known)
         return None
-    fields.id_hash = id_number_hash(parsed.value)
+    parsed, fields.id_hash = known
     gender_text = fields.value("gender")
     if gender_text:
         gender = roster_code(Gender, gender_text)
@@ -195,11 +213,15 @@ def _real_name(fields: RowFields) -> str:
 
 
 def check_row(
-    fields: RowFields, *, schools: dict[str, SchoolEntry | None], today: dt.date
+    fields: RowFields,
+    *,
+    schools: dict[str, SchoolEntry | None],
+    today: dt.date,
+    identities: IdentityCache | None = None,
 ) -> CheckedRow | None:
     """The row as values ready to store, or None with the reasons in fields.issues."""
     real_name = _real_name(fields)
-    identity = _identity(fields)
+    identity = _identity(fields, identities)
     school_id = _school(fields, schools)
     stage = _vocabulary(fields, "stage", SchoolStage, None)
     subject = _vocabulary(fields, "subject", Subject, None)

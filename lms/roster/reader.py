@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
+import hashlib
+import itertools
 import re
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,31 +14,25 @@ from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from .errors import RosterFileError, Row
+from .workbook import DEFAULT_MAX_CELLS, OLE_MAGIC, ZIP_MAGIC, check_workbook, open_workbook
 
 XLSX = "xlsx"
 CSV = "csv"
 FORMATS = (XLSX, CSV)
-SPOOL = "spool"  # our CSV copy of a workbook's rows, first column the spreadsheet row number
+SPOOL = "spool"  # our CSV copy of a workbook's rows (RowSpool)
+SPOOL_MARK = "roster-spool"
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 DEFAULT_CHUNK_ROWS = 2000
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls / .doc container
-_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b")
 _PANDAS_LINE = re.compile(r"line (\d+)")
 # Control characters other than tab, CR and LF do not occur in a text spreadsheet.
 _BINARY_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_MAX_UNZIPPED_RATIO = 50  # a workbook that inflates more than this is refused as a zip bomb
 _BLOCK = 1 << 20
-
-Row = tuple[int, tuple[str, ...]]  # (spreadsheet row number, cell texts)
-
-
-class RosterFileError(ValueError):
-    """The file as a whole cannot be imported; the message says why in the uploader's terms."""
 
 
 @dataclass(frozen=True)
@@ -75,37 +69,11 @@ def check_content(fileobj: BinaryIO, *, file_format: str, size: int) -> None:
     head = fileobj.read(8)
     fileobj.seek(0)
     if file_format == XLSX:
-        _check_workbook(fileobj, head=head, size=size)
+        check_workbook(fileobj, head=head, size=size)
     else:
-        if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
+        if head.startswith(ZIP_MAGIC) or head.startswith(OLE_MAGIC):
             raise RosterFileError(_("The file is named .csv but is not a text file; save it as CSV or .xlsx."))
         csv_encoding(fileobj)
-
-
-def _check_workbook(fileobj: BinaryIO, *, head: bytes, size: int) -> None:
-    if head.startswith(_OLE_MAGIC):
-        raise RosterFileError(_("This is an old .xls workbook; save it as .xlsx (Excel 2007 or later) and upload again."))
-    not_workbook = RosterFileError(_("The file is named .xlsx but is not an Excel workbook."))
-    if not head.startswith(_ZIP_MAGIC):
-        raise not_workbook
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                raise not_workbook
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_RATIO * max(size, _BLOCK):
-                raise RosterFileError(_("The workbook is not a normal spreadsheet (it unpacks to an unusual size)."))
-            workbook_xml = archive.read("xl/workbook.xml")
-    except zipfile.BadZipFile as exc:
-        raise not_workbook from exc
-    finally:
-        fileobj.seek(0)
-    sheets = len(_SHEET_TAG.findall(workbook_xml))
-    if sheets != 1:
-        raise RosterFileError(
-            _("A workbook may have only one worksheet; this one has %(count)d. Keep the roster on a single sheet.")
-            % {"count": sheets}
-        )
 
 
 def csv_encoding(fileobj: BinaryIO) -> str:
@@ -201,27 +169,66 @@ def _open_csv(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, 
 
 
 class RowSpool:
-    """Pass 1 copies a workbook's rows here so that pass 2 reads CSV: openpyxl parses a sheet
-    several times slower than pandas reads the same rows (bench/roster_import.py --format xlsx)."""
+    """A workbook's rows as CSV, written while the workbook is read once (at upload, or by pass 1 when
+    that copy is missing or stale); both passes then read CSV with pandas rather than checking the
+    worksheet XML and loading it into calamine again, which costs several times as much.
 
-    def __init__(self, path: Path, *, header_row: int, header: tuple[str, ...]) -> None:
+    The first line names the workbook by its SHA-256, so that a copy is used only for the very file it
+    was made from; the second is the header row; every line starts with the spreadsheet row number.
+    The copy is written under a temporary name and renamed once complete: a spool that exists is whole.
+    """
+
+    def __init__(self, path: Path, *, source_digest: str, header_row: int, header: tuple[str, ...]) -> None:
+        self.path = path
         self.width = len(header)
-        self._file = path.open("w", encoding="utf-8", newline="")
+        self._part = path.with_name(path.name + ".part")
+        self._file = self._part.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._file)
+        self._csv.writerow([SPOOL_MARK, source_digest, *([""] * (self.width - 1))])
         self._csv.writerow([header_row, *header])
 
     def write(self, rows: list[Row]) -> None:
         width = self.width
         self._csv.writerows([number, *cells[:width], *([""] * (width - len(cells)))] for number, cells in rows)
 
-    def close(self) -> None:
+    def finish(self) -> None:
         self._file.close()
+        self._part.replace(self.path)
+
+    def discard(self) -> None:
+        self._file.close()
+        self._part.unlink(missing_ok=True)
+
+
+def spool_source(path: Path) -> str | None:
+    """The SHA-256 of the workbook a spool was made from; None if there is no spool."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            first = next(csv.reader(handle), [])
+    except FileNotFoundError:
+        return None
+    return first[1] if len(first) > 1 and first[0] == SPOOL_MARK else None
+
+
+def file_digest(fileobj: BinaryIO) -> str:
+    fileobj.seek(0)
+    try:
+        return hashlib.file_digest(fileobj, "sha256").hexdigest()
+    finally:
+        fileobj.seek(0)
 
 
 @contextmanager
 def _open_spool(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, Iterator[Row]]]:
-    with _open_csv(fileobj, chunk_rows) as (estimated, rows):
-        yield estimated, ((int(cells[0]), cells[1:]) for _record, cells in rows)
+    with _open_csv(fileobj, chunk_rows) as (lines, rows):
+        marker = next(rows, None)
+        header = next(rows, None)
+        if marker is None or header is None or marker[1][0] != SPOOL_MARK:
+            raise RosterFileError(_("The file is empty."))
+        header_row = int(header[1][0])
+        data_lines = (lines or 3) - 3  # _open_csv counts newlines + 1: the mark and the header are two of them
+        records = ((int(cells[0]), cells[1:]) for _line, cells in rows)
+        yield header_row + data_lines, itertools.chain([(header_row, header[1][1:])], records)
 
 
 def _csv_rows(reader: pd.io.parsers.TextFileReader) -> Iterator[Row]:
@@ -242,48 +249,11 @@ def _csv_rows(reader: pd.io.parsers.TextFileReader) -> Iterator[Row]:
         raise RosterFileError(_("The CSV file is neither UTF-8 nor GB18030 text; save it again as “CSV UTF-8”.")) from exc
 
 
+def xlsx_max_cells() -> int:
+    return int(getattr(settings, "ROSTER_XLSX_MAX_CELLS", DEFAULT_MAX_CELLS))
+
+
 @contextmanager
 def _open_xlsx(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, Iterator[Row]]]:
-    try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
-        raise RosterFileError(_("The workbook cannot be opened; save it again as .xlsx.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        estimated = sheet.max_row
-        sheet.reset_dimensions()  # a wrong <dimension> tag must not cut rows off
-        yield estimated, _xlsx_rows(sheet)
-    finally:
-        workbook.close()
-
-
-def _xlsx_rows(sheet) -> Iterator[Row]:
-    for number, cells in enumerate(sheet.iter_rows(), start=1):
-        values = []
-        for cell in cells:
-            if cell.data_type == "f":
-                raise RosterFileError(
-                    _("The workbook contains formulas (the first in cell %(cell)s); paste values only and upload again.")
-                    % {"cell": cell.coordinate}
-                )
-            values.append(cell_text(cell.value))
-        yield number, tuple(values)
-
-
-def cell_text(value: object) -> str:
-    """A cell as the text a person sees; long numbers keep the scientific form that shows lost digits."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        if abs(value) >= 1e15:
-            return f"{value:.5E}"
-        return str(int(value)) if value.is_integer() else str(value)
-    return str(value).strip()
+    with open_workbook(fileobj, max_cells=xlsx_max_cells()) as (last_row, rows):
+        yield last_row, rows

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -19,11 +20,21 @@ from lms.services import access_log_record
 
 from .checks import RosterChecker
 from .columns import HeaderError, map_header
+from .fields import IdentityCache
 from .progress import CHECKING, FINISHED, WRITING, Progress, progress_save
-from .reader import DEFAULT_CHUNK_ROWS, SPOOL, XLSX, RosterFileError, RowSpool, open_roster
+from .reader import (
+    DEFAULT_CHUNK_ROWS,
+    SPOOL,
+    XLSX,
+    RosterFileError,
+    RowSpool,
+    file_digest,
+    open_roster,
+    spool_source,
+)
 from .report import ReportWriter
 from .scope import RosterScope
-from .upload import roster_private_path
+from .upload import roster_private_path, roster_spool_path
 from .writer import RosterChangedDuringImport, RosterWriter, WriteCounts, predicted_counts
 
 logger = logging.getLogger(__name__)
@@ -48,11 +59,17 @@ class RosterImportRun:
         self.path = roster_private_path(record.stored_path)
         stem = record.stored_path.rsplit(".", 1)[0]
         self.report_relative = f"{stem}.report.csv"
-        self.spool_path = roster_private_path(f"{stem}.rows.csv")
+        self.spool_path = roster_spool_path(record.pk)
         self.progress = Progress(status=RosterImportStatus.RUNNING, phase=CHECKING, dry_run=record.dry_run)
+        self.identities: IdentityCache = {}  # shared by both passes
 
     def scope(self) -> RosterScope:
         return RosterScope(user=self.uploader, all_jurisdictions=self.all_jurisdictions)
+
+    def checker(self, header: tuple[str, ...]) -> RosterChecker:
+        return RosterChecker(
+            header=map_header(list(header)), scope=self.scope(), today=self.today, identities=self.identities
+        )
 
     def execute(self) -> None:
         try:
@@ -85,17 +102,32 @@ class RosterImportRun:
         else:
             self.write(outcome.rows)
 
+    def _first_pass_source(self) -> tuple[Path, str, str]:
+        """(file, format, digest to spool under): a workbook's rows copied at upload if the copy is of
+        this very file; otherwise the workbook itself, copied on the way unless this is a dry run."""
+        if self.record.file_format != XLSX:
+            return self.path, self.record.file_format, ""
+        with self.path.open("rb") as handle:
+            digest = file_digest(handle)
+        if spool_source(self.spool_path) == digest:
+            return self.spool_path, SPOOL, ""
+        self.spool_path.unlink(missing_ok=True)
+        return self.path, XLSX, "" if self.record.dry_run else digest
+
     def check(self, report: ReportWriter) -> CheckOutcome:
         """Pass 1: every row, nothing written but the report (and, for a workbook, the spool pass 2 reads)."""
         outcome = CheckOutcome(rows=0, counts=WriteCounts())
         spool: RowSpool | None = None
         try:
-            with self.path.open("rb") as handle, open_roster(
-                handle, file_format=self.record.file_format, chunk_rows=self.chunk_rows
+            source, file_format, spool_digest = self._first_pass_source()
+            with source.open("rb") as handle, open_roster(
+                handle, file_format=file_format, chunk_rows=self.chunk_rows
             ) as rows:
-                checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
-                if self.record.file_format == XLSX and not self.record.dry_run:
-                    spool = RowSpool(self.spool_path, header_row=rows.header_row, header=rows.header)
+                checker = self.checker(rows.header)
+                if spool_digest:
+                    spool = RowSpool(
+                        self.spool_path, source_digest=spool_digest, header_row=rows.header_row, header=rows.header
+                    )
                 self.progress.total = rows.estimated_rows
                 for chunk in rows.chunks:
                     checked = checker.check_chunk(chunk)
@@ -105,11 +137,14 @@ class RosterImportRun:
                     outcome.counts.add(predicted_counts(checked))
                     outcome.rows += len(chunk)
                     self.report_progress(CHECKING, outcome.rows, outcome.counts, errors=report.problems)
+            if spool is not None:
+                spool.finish()
+                spool = None
         except (RosterFileError, HeaderError) as exc:
             outcome.file_problem = str(exc)
         finally:
             if spool is not None:
-                spool.close()
+                spool.discard()
         if not outcome.file_problem and outcome.rows == 0:
             outcome.file_problem = _("The file has a header row but no teacher rows.")
         if outcome.file_problem:
@@ -128,7 +163,7 @@ class RosterImportRun:
             source, file_format = (self.spool_path, SPOOL) if self.spool_path.exists() else (self.path, self.record.file_format)
             with transaction.atomic():
                 with source.open("rb") as handle, open_roster(handle, file_format=file_format, chunk_rows=self.chunk_rows) as rows:
-                    checker = RosterChecker(header=map_header(list(rows.header)), scope=self.scope(), today=self.today)
+                    checker = self.checker(rows.header)
                     done = 0
                     for chunk in rows.chunks:
                         checked = checker.check_chunk(chunk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from pathlib import Path
 
@@ -16,7 +17,16 @@ from lms.models import RosterImport
 from lms.selectors import user_can_manage_roster
 
 from .columns import HeaderError, map_header
-from .reader import RosterFileError, check_content, check_size, file_format_for, open_roster
+from .reader import (
+    XLSX,
+    RosterFileError,
+    RowSpool,
+    check_content,
+    check_size,
+    file_digest,
+    file_format_for,
+    open_roster,
+)
 
 ROSTER_DIR = "roster"
 
@@ -29,20 +39,41 @@ def roster_private_path(relative: str) -> Path:
     return Path(settings.PRIVATE_ROOT) / relative
 
 
-def roster_file_check(upload: File) -> str:
-    """The file's format once it has passed every file-level check; ValidationError with the reason otherwise."""
+def roster_spool_path(import_id: uuid.UUID | str) -> Path:
+    """Where a workbook's rows are copied as CSV for the passes to read (reader.RowSpool)."""
+    return roster_private_path(f"{ROSTER_DIR}/{import_id}.rows.csv")
+
+
+def roster_file_check(upload: File, *, spool: Path | None = None) -> str:
+    """The file's format once it has passed every file-level check; ValidationError with the reason otherwise.
+
+    A workbook is read whole here anyway (calamine has no partial read), so with `spool` its rows are
+    also copied there as CSV, and the import's passes read that copy instead of the workbook.
+    """
     name = Path(upload.name or "").name
+    copy: RowSpool | None = None
     try:
         file_format = file_format_for(name)
         check_size(size=upload.size, max_bytes=roster_upload_limit())
         check_content(upload.file, file_format=file_format, size=upload.size)
+        digest = file_digest(upload.file) if spool is not None and file_format == XLSX else ""
         with open_roster(upload.file, file_format=file_format) as rows:
             map_header(list(rows.header))
-            if next(rows.chunks, None) is None:
+            first = next(rows.chunks, None)
+            if first is None:
                 raise RosterFileError(_("The file has a header row but no teacher rows."))
+            if spool is not None and digest:
+                spool.parent.mkdir(parents=True, exist_ok=True)
+                copy = RowSpool(spool, source_digest=digest, header_row=rows.header_row, header=rows.header)
+                for chunk in itertools.chain([first], rows.chunks):
+                    copy.write(chunk)
+                copy.finish()
+                copy = None
     except (RosterFileError, HeaderError) as exc:
         raise ValidationError(str(exc)) from exc
     finally:
+        if copy is not None:  # stopped half way: no partial copy of the rows stays behind
+            copy.discard()
         upload.file.seek(0)
     return file_format
 
@@ -67,19 +98,27 @@ def roster_import_create(
     """
     if uploader is not None and not user_can_manage_roster(user=uploader):
         raise PermissionDenied(_("You have no administrator role that covers a roster."))
-    file_format = roster_file_check(upload)
     import_id = uuid.uuid4()
-    stored_path = _store(upload, import_id=import_id, file_format=file_format)
-    record = RosterImport(
-        id=import_id,
-        uploaded_by=uploader,
-        original_name=Path(upload.name or "").name[:255],
-        stored_path=stored_path,
-        file_format=file_format,
-        dry_run=dry_run,
-    )
-    record.full_clean(exclude=["uploaded_by"])  # none only for the command line's all-jurisdictions load
-    record.save()
+    spool = roster_spool_path(import_id)
+    file_format = roster_file_check(upload, spool=spool)
+    stored_path = ""
+    try:
+        stored_path = _store(upload, import_id=import_id, file_format=file_format)
+        record = RosterImport(
+            id=import_id,
+            uploaded_by=uploader,
+            original_name=Path(upload.name or "").name[:255],
+            stored_path=stored_path,
+            file_format=file_format,
+            dry_run=dry_run,
+        )
+        record.full_clean(exclude=["uploaded_by"])  # none only for the command line's all-jurisdictions load
+        record.save()
+    except BaseException:  # no record: no file of it may stay
+        spool.unlink(missing_ok=True)
+        if stored_path:
+            roster_private_path(stored_path).unlink(missing_ok=True)
+        raise
     return record
 
 

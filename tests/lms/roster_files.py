@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -116,3 +117,14 @@ def stored_files(settings) -> list:
     """What the roster folder under PRIVATE_ROOT holds."""
     folder = settings.PRIVATE_ROOT / "roster"
     return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def rewrite_sheet(content: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its worksheet XML changed: for what openpyxl does not write (no r attributes, …)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info.filename, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return buffer.getvalue()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import struct
 import zipfile
 
 import pytest
@@ -11,9 +13,13 @@ from django.utils import translation
 
 from lms.models import Role, RosterImport, RosterImportStatus, Teacher
 from lms.roster import roster_import_create, roster_import_run, roster_private_path
+from lms.roster.columns import COLUMNS, TEMPLATE_HEADERS
 from tests.factories import make_user
 from tests.lms.roster_files import (
     A1_1,
+    male_id_number,
+    report,
+    rewrite_sheet,
     roster_file,
     roster_row,
     run_import,
@@ -145,3 +151,169 @@ def test_a_formula_far_down_the_sheet_rejects_the_import(tree, county_admin, set
     assert record.status == RosterImportStatus.REJECTED
     assert "E7" in record.message
     assert Teacher.objects.count() == 0
+
+
+# --- workbooks read by calamine, checked from their XML first --------------------------------------
+
+
+@pytest.fixture
+def calamine_must_not_load(monkeypatch):
+    """calamine would allocate the whole used area (and abort the process on a hostile one)."""
+    from lms.roster import workbook
+
+    class Refuse:
+        @staticmethod
+        def from_filelike(*args, **kwargs):
+            raise AssertionError("calamine was asked to load the workbook")
+
+    monkeypatch.setattr(workbook, "CalamineWorkbook", Refuse)
+
+
+def test_two_far_apart_cells_are_refused_before_calamine_sees_them(tree, county_admin, settings, calamine_must_not_load):
+    # 5 KB on disk; as calamine's dense grid, 17 billion cells (550 GB): it would abort the process.
+    file = roster_file([roster_row(school_code=A1_1)], fmt="xlsx", formula=("XFD1048576", "x"))
+    message = _refused(county_admin, file)
+    assert "too large an area" in message and "A1:XFD1048576" in message
+    assert RosterImport.objects.count() == 0 and stored_files(settings) == []
+
+
+def test_a_used_area_over_the_cell_limit_is_refused_but_empty_styled_cells_do_not_count(tree, county_admin, settings):
+    settings.ROSTER_XLSX_MAX_CELLS = 200  # 11 columns: 18 rows fit
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    far_value = roster_file(rows, fmt="xlsx", formula=("K40", "x"))
+    assert "too large an area" in _refused(county_admin, far_value)
+
+    def styled_far_away(sheet_xml: bytes) -> bytes:  # a border or font on an empty cell: no value for calamine
+        return sheet_xml.replace(b"</sheetData>", b'<row r="9000"><c r="Z9000" s="1"/></row></sheetData>')
+
+    content = rewrite_sheet(xlsx_bytes(rows), styled_far_away)
+    record = run_import(county_admin, upload("styled.xlsx", content))
+    assert record.status == RosterImportStatus.DONE, record.message
+    assert Teacher.objects.count() == 3
+
+
+def test_an_error_cell_is_refused_naming_the_cell(tree, county_admin):
+    # Pasting values keeps #N/A as an error cell; calamine would read it as an empty cell.
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    message = _refused(county_admin, roster_file(rows, fmt="xlsx", formula=("J3", "#N/A")))
+    assert "J3" in message and "#N/A" in message and "error" in message
+
+
+def test_cells_and_rows_without_references_are_placed_as_excel_places_them(tree, county_admin, settings):
+    rows = [roster_row(school_code=A1_1), roster_row(school_code=A1_1, stage="大学")]
+
+    def without_references(sheet_xml: bytes) -> bytes:  # r attributes are optional in the file format
+        import re
+
+        return re.sub(rb' r="[A-Z]+[0-9]+"', b"", re.sub(rb'<row r="[0-9]+"', b"<row", sheet_xml))
+
+    record = run_import(county_admin, upload("plain.xlsx", rewrite_sheet(xlsx_bytes(rows), without_references)))
+    assert [(line.row, line.column) for line in report(record)] == [("3", "学段")]
+
+    with_formula = rewrite_sheet(xlsx_bytes(rows, formula=("C3", "=1+1")), without_references)
+    message = _refused(county_admin, upload("plain.xlsx", with_formula))
+    assert "formula" in message and "C3" in message
+
+    settings.ROSTER_XLSX_MAX_CELLS = 32  # the implied area is A1:K3, 33 cells
+    message = _refused(county_admin, upload("plain.xlsx", rewrite_sheet(xlsx_bytes(rows), without_references)))
+    assert "A1:K3" in message and "33" in message
+
+
+def test_row_numbers_are_spreadsheet_rows_when_the_roster_does_not_start_at_a1(tree, county_admin):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "花名册（2024 年秋）"  # a title row, then a blank row, then the table from column B
+    table = [list(TEMPLATE_HEADERS)] + [
+        [row[column.key] for column in COLUMNS]
+        for row in (roster_row(school_code=A1_1), roster_row(school_code=A1_1), roster_row(school_code=A1_1, subject="炼丹"))
+    ]
+    for offset, line in enumerate(table):
+        for column, value in enumerate(line, start=2):
+            sheet.cell(row=3 + offset, column=column, value=value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # The title is the first non-blank row, so it is taken as the header and refused by name.
+    assert "missing required columns" in _refused(county_admin, upload("titled.xlsx", buffer.getvalue()))
+
+    sheet["A1"] = None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    record = run_import(county_admin, upload("offset.xlsx", buffer.getvalue()))
+    assert [(line.row, line.column) for line in report(record)] == [("6", "学科")]
+
+
+def test_date_cells_and_numbers_are_read_as_excel_shows_them(tree, county_admin):
+    row = roster_row(
+        school_code=int(A1_1),  # a school code typed as a number
+        id_number=male_id_number(),
+        title_conferred_on=dt.datetime(2016, 9, 1),  # a date cell, not text
+    )
+    row["birth_date"] = dt.date(int(row["id_number"][6:10]), int(row["id_number"][10:12]), int(row["id_number"][12:14]))
+    record = run_import(county_admin, roster_file([row], fmt="xlsx"))
+    assert record.status == RosterImportStatus.DONE, report(record)
+    teacher = Teacher.objects.get()
+    assert (teacher.title_conferred_on, teacher.birth_date, teacher.school.code) == (
+        dt.date(2016, 9, 1),
+        row["birth_date"],
+        A1_1,
+    )
+
+
+@pytest.mark.parametrize(("key", "column"), [("id_number", "身份证号"), ("qualification_number", "教师资格证书编号")])
+def test_a_long_number_stored_as_a_number_is_reported_as_lost_digits(tree, county_admin, key, column):
+    number = int("110105194912310021" if key == "id_number" else "20101100000000123")
+    rows = [roster_row(school_code=A1_1), roster_row(school_code=A1_1, **{key: number})]
+    record = run_import(county_admin, roster_file(rows, fmt="xlsx"))
+    assert record.status == RosterImportStatus.REJECTED
+    [line] = report(record)
+    assert (line.row, line.column) == ("3", column)
+    assert "dropped its last digits" in line.reason and "format the column as text" in line.reason
+
+
+def test_inline_strings_as_written_by_streaming_writers_are_read(tree, county_admin):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)  # cells as inline strings rather than the shared-string table
+    sheet = workbook.create_sheet()
+    sheet.append(list(TEMPLATE_HEADERS))
+    sheet.append([roster_row(school_code=A1_1, real_name="钱多多")[column.key] for column in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert b"inlineStr" in zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
+    assert run_import(county_admin, upload("inline.xlsx", buffer.getvalue())).status == RosterImportStatus.DONE
+    assert Teacher.objects.get().real_name == "钱多多"
+
+
+def test_a_zip_entry_larger_than_it_claims_is_refused(tree, county_admin, settings):
+    content = bytearray(xlsx_bytes([roster_row(school_code=A1_1)]))
+    local = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("xl/styles.xml").header_offset
+    central = content.find(b"xl/styles.xml", content.find(b"PK\x01\x02")) - 46
+    struct.pack_into("<I", content, local + 22, 10)  # "10 bytes once inflated", in both headers
+    struct.pack_into("<I", content, central + 24, 10)
+    assert "not an Excel workbook" in _refused(county_admin, upload("liar.xlsx", bytes(content)))
+    assert stored_files(settings) == []
+
+
+def test_a_workbook_is_read_once_at_upload_and_the_passes_read_its_rows_as_csv(tree, county_admin, settings, monkeypatch):
+    from lms.roster import reader
+
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    record = roster_import_create(uploader=county_admin, upload=roster_file(rows, fmt="xlsx"))
+    assert sorted(path.name.split(".", 1)[1] for path in stored_files(settings)) == ["rows.csv", "xlsx"]
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed again")
+
+    monkeypatch.setattr(reader, "open_workbook", must_not_parse)
+    record = roster_import_run(import_id=record.pk, chunk_rows=2)
+    assert record.status == RosterImportStatus.DONE, record.message
+    assert Teacher.objects.count() == 3
+
+
+def test_a_workbook_refused_at_upload_leaves_no_copy_of_its_rows(tree, county_admin, settings):
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    file = roster_file(rows, fmt="xlsx", header=["姓名", "身份证号", "学科"])
+    assert "missing required columns" in _refused(county_admin, file)
+    assert stored_files(settings) == []

@@ -262,3 +262,21 @@ def test_a_task_delivered_twice_runs_once(tree, county_admin):
     again = roster_import_run(import_id=record.pk)
     assert again.status == RosterImportStatus.DONE and again.created_count == 1
     assert Teacher.objects.count() == 1
+
+
+def test_both_passes_share_the_id_number_checks(tree, county_admin, monkeypatch):
+    # Parsing and hashing 100,000 ID numbers is a third of a pass's row checks: the second pass reuses them.
+    from lms.roster import fields
+
+    seen = []
+    original = fields.check_id_number
+
+    def counted(raw):
+        seen.append(raw)
+        return original(raw)
+
+    monkeypatch.setattr(fields, "check_id_number", counted)
+    rows = [roster_row(school_code=A1_1) for _ in range(5)]
+    record = run_import(county_admin, roster_file(rows), chunk_rows=2)
+    assert record.status == RosterImportStatus.DONE and Teacher.objects.count() == 5
+    assert sorted(seen) == sorted(row["id_number"] for row in rows)  # once each, not once per pass
