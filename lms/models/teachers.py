@@ -42,6 +42,14 @@ class Teacher(models.Model):
         verbose_name = _("teacher")
         verbose_name_plural = _("teachers")
         indexes = [models.Index(fields=["school", "id"], name="teacher_school_id_idx")]
+        constraints = [
+            # A certificate belongs to one person; many teachers have none (blank).
+            models.UniqueConstraint(
+                fields=["qualification_number"],
+                condition=~models.Q(qualification_number=""),
+                name="unique_qualification_number",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.real_name}（{self.id_number_masked}）"

@@ -51,7 +51,9 @@ def _copy(model: type[models.Model], rows: list[Row]) -> list[int]:
         )
         ids = [pk for (pk,) in cursor.fetchall()]
         columns = ", ".join(quote(field.column) for field in fields)
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        # COPY goes to psycopg directly: wrapped, a unique violation is Django's IntegrityError as for any insert.
+        with connection.wrap_database_errors, cursor.copy(statement) as copy:
             for pk, row in zip(ids, rows):
                 copy.write_row(
                     [pk if field.primary_key else row.get(field.attname, defaults[field.attname]) for field in fields]

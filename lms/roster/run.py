@@ -175,9 +175,9 @@ class RosterImportRun:
                 self.set_counts(counts)
                 self.record_success(counts)
                 self.finish(RosterImportStatus.DONE, self.success_message(counts))
-        except IntegrityError as exc:  # e.g. the same new teacher committed by another import meanwhile
-            logger.warning("roster import %s hit a concurrent change: %s", self.record.pk, exc)
-            self._changed_meanwhile(_("another import or administrator added the same teacher"))
+        except IntegrityError as exc:  # a unique key taken by another import or administrator meanwhile
+            logger.warning("roster import %s hit a concurrent change (%s)", self.record.pk, _constraint(exc))
+            self._changed_meanwhile(_conflict_reason(exc))
         except RosterChangedDuringImport as exc:
             self._changed_meanwhile(str(exc))
 
@@ -249,6 +249,20 @@ class RosterImportRun:
         self.progress.status = self.record.status
         self.progress.phase = FINISHED
         progress_save(self.record.pk, self.progress)
+
+
+def _constraint(exc: IntegrityError) -> str:
+    """The violated constraint's name (PostgreSQL) or the database's message (SQLite names the column);
+    never the duplicate value itself, which may be personal data."""
+    diagnostics = getattr(exc.__cause__, "diag", None)
+    name = getattr(diagnostics, "constraint_name", None)
+    return name or str(exc).split("\n", 1)[0][:200]
+
+
+def _conflict_reason(exc: IntegrityError) -> str:
+    if "qualification_number" in _constraint(exc):  # unique_qualification_number, or lms_teacher.qualification_number
+        return _("another teacher was given the same certificate number")
+    return _("another import or administrator added the same teacher")
 
 
 def roster_import_run(

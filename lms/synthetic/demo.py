@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from lms.vocab import SchoolStage
 
 from .names import city_name, county_name, person_name
 from .people import (
+    DEMO_QUALIFICATION_SERIALS,
     QUALIFICATION_SHARE,
     pick_subject,
     pick_title,
@@ -144,7 +146,8 @@ def demo_teacher_input(number: int, school: Organisation, today: dt.date) -> tup
     qualification = ""
     if rng.random() < QUALIFICATION_SHARE:
         qualification = qualification_number(
-            birth_date=birth, area_code=area_code, stage=stage, gender=gender, sequence=number + 1
+            birth_date=birth, area_code=area_code, stage=stage, gender=gender,
+            serial=DEMO_QUALIFICATION_SERIALS + number,
         )
     data = TeacherInput(
         real_name=person_name(rng, gender), id_number=id_number, school=school, stage=stage,
@@ -165,6 +168,10 @@ def build_teachers(result: DemoResult, schools: list[Organisation]) -> Teacher:
             data, started_on = demo_teacher_input(number, school, today)
             teacher = Teacher.objects.filter(id_number_hash=id_number_hash(data.id_number)).first()
             if teacher is None:
+                if data.qualification_number and Teacher.objects.filter(
+                    qualification_number=data.qualification_number
+                ).exists():  # someone else holds it (a roster import, say): the demo teacher goes without
+                    data = dataclasses.replace(data, qualification_number="")
                 teacher = teacher_create(data=data, started_on=started_on)
                 result.created_teachers += 1
             first = first or teacher

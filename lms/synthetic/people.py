@@ -120,12 +120,29 @@ def pick_title(rng: random.Random, birth_date: dt.date, today: dt.date) -> tuple
     return title, conferred
 
 
-def qualification_number(*, birth_date: dt.date, area_code: str, stage: str, gender: str, sequence: int) -> str:
-    """教师资格证书编号, 17 digits: year, province, issuing body, certificate type, gender, sequence."""
+# A certificate number's serial: the issuing office's digit and the 6-digit sequence (see below).
+QUALIFICATION_SERIALS = 10_000_000
+# generate_province numbers its teachers' certificates from 0 upwards, seed_demo from here: the two never
+# meet, even in one province (the database refuses a certificate number held twice).
+DEMO_QUALIFICATION_SERIALS = 9_000_000
+
+
+def qualification_number(*, birth_date: dt.date, area_code: str, stage: str, gender: str, serial: int) -> str:
+    """教师资格证书编号, 17 digits: year, province, issuing body (city and office), certificate type,
+    gender, sequence.
+
+    `serial` (0 <= serial < 10,000,000) is the teacher's own: its first digit is the office, the other six
+    the sequence, so teachers of one province with different serials never share a number, whatever
+    their year, type or gender. (Taking the sequence modulo a million, as before, let teacher i and
+    teacher i + 1,000,000 of a big province collide.)
+    """
+    if not 0 <= serial < QUALIFICATION_SERIALS:
+        raise ValueError(f"certificate serial {serial} is outside 0..{QUALIFICATION_SERIALS - 1}")
+    office, sequence = divmod(serial, 1_000_000)
     year = min(max(birth_date.year + 22, 1990), dt.date.today().year)
     gender_digit = "1" if gender == "M" else "2"
-    body = f"{area_code[2:4]}0"
-    return f"{year:04d}{area_code[:2]}{body}{_CERTIFICATE_TYPE[stage]}{gender_digit}{sequence % 1_000_000:06d}"
+    body = f"{area_code[2:4]}{office}"
+    return f"{year:04d}{area_code[:2]}{body}{_CERTIFICATE_TYPE[stage]}{gender_digit}{sequence:06d}"
 
 
 def posting_start(rng: random.Random, birth_date: dt.date, today: dt.date) -> dt.date:

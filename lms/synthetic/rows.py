@@ -16,6 +16,7 @@ from lms.vocab import EmploymentStatus
 
 from .names import person_name
 from .people import (
+    DEMO_QUALIFICATION_SERIALS,
     QUALIFICATION_SHARE,
     generated_id_number,
     pick_subject,
@@ -86,9 +87,12 @@ def _append_teacher(rows: BlockRows, index: int, segment: Segment, rng: random.R
     gender = "M" if int(id_number[16]) % 2 else "F"
     title, conferred = pick_title(rng, birth, task.today)
     qualification = ""
-    if rng.random() < QUALIFICATION_SHARE:
+    # The serial is the teacher's index: unique. Past the 9 millionth teacher (far beyond the scale target)
+    # the serials are seed_demo's, so none is given; the draw is made all the same, keeping the rest of the
+    # data independent of the province's size.
+    if rng.random() < QUALIFICATION_SHARE and index < DEMO_QUALIFICATION_SERIALS:
         qualification = qualification_number(
-            birth_date=birth, area_code=segment.area_code, stage=segment.stage, gender=gender, sequence=index + 1
+            birth_date=birth, area_code=segment.area_code, stage=segment.stage, gender=gender, serial=index
         )
     user_id, teacher_id = task.user_base + index, task.teacher_base + index
     username = teacher_username(protected.hash)
