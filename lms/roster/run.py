@@ -72,10 +72,17 @@ class RosterImportRun:
         )
 
     def execute(self) -> None:
-        try:
-            self._execute()
-        finally:
-            self.spool_path.unlink(missing_ok=True)  # a copy of the upload, ID numbers and all: never kept
+        self._execute()
+
+    def discard_upload(self) -> None:
+        """Minimum retention (PIPL): the uploaded file and the copy of its rows hold whole ID numbers, so they
+        go as soon as the run has an outcome; the report stays, and it shows ID numbers masked. (A report
+        the record does not point to, left by a run that stopped half way, goes too.)"""
+        paths = [self.path, self.spool_path, self.spool_path.with_name(self.spool_path.name + ".part")]
+        if not self.record.report_path:
+            paths.append(roster_private_path(self.report_relative))
+        for path in paths:
+            path.unlink(missing_ok=True)
 
     def _execute(self) -> None:
         if not self.all_jurisdictions and (self.uploader is None or not user_can_manage_roster(user=self.uploader)):
@@ -282,5 +289,7 @@ def roster_import_run(
         logger.exception("roster import %s failed", import_id)
         run.set_counts(WriteCounts())
         run.finish(RosterImportStatus.FAILED, _("The import stopped with an unexpected error; nothing was written."))
+    finally:
+        run.discard_upload()  # done, rejected, checked or failed: the outcome is recorded first
     run.publish()
     return record

@@ -102,3 +102,10 @@ def test_the_acting_user_must_be_named_or_all_jurisdictions_asked_for(tmp_path, 
     output = import_roster(path, "--all-jurisdictions")
     assert "new: 1" in output
     assert Teacher.objects.get().school == tree.school_b1_1
+
+
+def test_only_the_report_is_kept_after_a_command_line_import(tmp_path, county_admin, settings):
+    import_roster(write(tmp_path, [roster_row(school_code=A1_1) for _ in range(2)], "r.xlsx"), "--user", "county-a1")
+    record = RosterImport.objects.get()
+    assert [path.name for path in (settings.PRIVATE_ROOT / "roster").iterdir()] == [f"{record.pk}.report.csv"]
+    assert (tmp_path / "r.xlsx").exists()  # the administrator's own file is theirs to keep

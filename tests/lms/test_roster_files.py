@@ -317,3 +317,69 @@ def test_a_workbook_refused_at_upload_leaves_no_copy_of_its_rows(tree, county_ad
     file = roster_file(rows, fmt="xlsx", header=["姓名", "身份证号", "学科"])
     assert "missing required columns" in _refused(county_admin, file)
     assert stored_files(settings) == []
+
+
+# --- retention: the upload goes when the run ends, the masked report stays -----------------------------
+
+
+def _outcome(kind: str, user, tree, monkeypatch):
+    """Run an import to the given outcome; the stored names of its upload."""
+    from lms.roster.writer import RosterWriter
+    from lms.services import role_revoke
+
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    fmt = "xlsx" if kind in ("done (xlsx)", "formula found by pass 1") else "csv"
+    if kind == "rejected":
+        rows[1]["stage"] = "大学"
+    record = roster_import_create(uploader=user, upload=roster_file(rows, fmt=fmt), dry_run=kind == "checked")
+    if kind == "formula found by pass 1":
+        roster_private_path(record.stored_path).write_bytes(xlsx_bytes(rows, formula=("E3", "=E2")))
+    if kind == "failed while writing":
+        monkeypatch.setattr(RosterWriter, "write_chunk", lambda self, chunk: 1 / 0)
+    if kind == "failed: uploader lost the role":
+        role_revoke(grant=user.role_grants.get())
+    return record, roster_import_run(import_id=record.pk, chunk_rows=2)
+
+
+OUTCOMES = {
+    "done (csv)": RosterImportStatus.DONE,
+    "done (xlsx)": RosterImportStatus.DONE,
+    "rejected": RosterImportStatus.REJECTED,
+    "formula found by pass 1": RosterImportStatus.REJECTED,
+    "checked": RosterImportStatus.CHECKED,
+    "failed while writing": RosterImportStatus.FAILED,
+    "failed: uploader lost the role": RosterImportStatus.FAILED,
+}
+
+
+@pytest.mark.parametrize("kind", OUTCOMES)
+def test_the_upload_is_deleted_when_the_run_ends_and_only_the_report_stays(tree, county_admin, settings, monkeypatch, kind):
+    record, finished = _outcome(kind, county_admin, tree, monkeypatch)
+    assert finished.status == OUTCOMES[kind], finished.message
+    assert not roster_private_path(record.stored_path).exists()
+    kept = [path.name for path in stored_files(settings)]
+    assert kept == ([f"{record.pk}.report.csv"] if kind != "failed: uploader lost the role" else [])
+    for name in kept:  # the report shows ID numbers masked, never whole
+        content = (settings.PRIVATE_ROOT / "roster" / name).read_text(encoding="utf-8-sig")
+        assert not any(len(word) == 18 and word[:17].isdigit() for word in content.replace(",", " ").split())
+
+
+def test_an_unexpected_error_still_deletes_the_upload(tree, county_admin, settings, monkeypatch):
+    from lms.roster import run as roster_run
+
+    def broken(self, report):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(roster_run.RosterImportRun, "check", broken)
+    record = run_import(county_admin, roster_file([roster_row(school_code=A1_1)], fmt="xlsx"))
+    assert record.status == RosterImportStatus.FAILED and "unexpected error" in record.message
+    assert [path.name for path in stored_files(settings)] == []
+
+
+def test_a_queued_import_keeps_its_upload_until_it_runs(tree, county_admin, settings):
+    record = roster_import_create(uploader=county_admin, upload=roster_file([roster_row(school_code=A1_1)]))
+    assert roster_private_path(record.stored_path).exists()
+    roster_import_run(import_id=record.pk)
+    assert not roster_private_path(record.stored_path).exists()
+    again = roster_import_run(import_id=record.pk)  # a second delivery finds it done, with nothing to read
+    assert again.status == RosterImportStatus.DONE and Teacher.objects.count() == 1

@@ -266,3 +266,26 @@ def test_a_real_worker_imports_while_the_page_polls(real_celery_worker, client, 
     assert progress["done"], progress
     assert progress["status"] == RosterImportStatus.DONE, progress
     assert Teacher.objects.count() == 25
+
+
+# --- after the upload is gone ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_pages_keep_working_once_the_upload_is_deleted(admin_client, settings, django_capture_on_commit_callbacks, fmt):
+    bad_id = "110105194912310021"
+    rows = [roster_row(school_code=A1_1), roster_row(school_code=A1_1, id_number=bad_id)]
+    post_roster(admin_client, roster_file(rows, fmt=fmt), django_capture_on_commit_callbacks)
+    record = RosterImport.objects.get()
+    urls = import_urls(record)
+    assert record.status == RosterImportStatus.REJECTED
+    assert [path.name for path in (settings.PRIVATE_ROOT / "roster").iterdir()] == [f"{record.pk}.report.csv"]
+
+    page = admin_client.get(urls["roster_status"])
+    assert page.status_code == 200 and "1101**********0021" in page.content.decode()
+    progress = admin_client.get(urls["roster_progress"]).json()
+    assert progress["done"] and progress["report_url"] == urls["roster_report"]
+    download = admin_client.get(urls["roster_report"])
+    assert download.status_code == 200 and bad_id.encode() not in b"".join(download.streaming_content)
+    upload_page = admin_client.get(reverse("lms:roster_upload")).content.decode()
+    assert record.original_name in upload_page  # the list of recent imports still names it
