@@ -218,8 +218,8 @@ def hours_import_run(*, uploader: User, name: str, stream: IO[bytes]) -> HoursIm
     )
     with transaction.atomic():
         # Two uploads of one file at once: the second waits here, then finds the first's rows in the ledger.
-        teacher_ids = sorted({r.teacher_id for r in results if r.teacher_id is not None})
-        list(teachers_visible_to(uploader).filter(pk__in=teacher_ids).order_by("pk").select_for_update()
+        to_lock = sorted({r.teacher_id for r in results if r.teacher_id is not None})
+        list(teachers_visible_to(uploader).filter(pk__in=to_lock).order_by("pk").select_for_update()
              .values_list("pk", flat=True))
         _mark_duplicates(results)
         errors = sum(1 for r in results if not r.ok)
