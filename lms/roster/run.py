@@ -38,6 +38,7 @@ from .upload import roster_private_path, roster_spool_path
 from .writer import RosterChangedDuringImport, RosterWriter, WriteCounts, predicted_counts
 
 logger = logging.getLogger(__name__)
+SYSTEM_ACTOR = "roster import, all jurisdictions"  # the access log's actor when no user is named
 
 
 @dataclass
@@ -50,10 +51,13 @@ class CheckOutcome:
 class RosterImportRun:
     """One run of one import; `roster_import_run` below is the entry point."""
 
-    def __init__(self, record: RosterImport, *, all_jurisdictions: bool, chunk_rows: int) -> None:
+    def __init__(
+        self, record: RosterImport, *, all_jurisdictions: bool, chunk_rows: int, actor_label: str = ""
+    ) -> None:
         self.record = record
         self.uploader: AbstractBaseUser | None = record.uploaded_by
         self.all_jurisdictions = all_jurisdictions
+        self.actor_label = actor_label or SYSTEM_ACTOR
         self.chunk_rows = chunk_rows
         self.today = timezone.localdate()
         self.path = roster_private_path(record.stored_path)
@@ -219,11 +223,9 @@ class RosterImportRun:
                 "unchanged": counts.unchanged,
             },
         )
-        if self.uploader is None:  # the access log needs an actor; the command line's bulk load has none
-            logger.warning("roster import %s written without an acting user (all jurisdictions)", self.record.pk)
-            return
         access_log_record(
             actor=self.uploader,
+            actor_label=self.actor_label if self.uploader is None else "",  # the command line's bulk load
             action=AccessAction.IMPORT,
             object_count=self.record.total_rows,
             subject=self.record.original_name[:200],
@@ -273,16 +275,23 @@ def _conflict_reason(exc: IntegrityError) -> str:
 
 
 def roster_import_run(
-    *, import_id: uuid.UUID | str, all_jurisdictions: bool = False, chunk_rows: int = DEFAULT_CHUNK_ROWS
+    *,
+    import_id: uuid.UUID | str,
+    all_jurisdictions: bool = False,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    actor_label: str = "",
 ) -> RosterImport:
-    """Run a queued import once: a second delivery of the same task finds it claimed and does nothing."""
+    """Run a queued import once: a second delivery of the same task finds it claimed and does nothing.
+
+    An import without an uploader (all jurisdictions) is logged under `actor_label` in the access log.
+    """
     claimed = RosterImport.objects.filter(pk=import_id, status=RosterImportStatus.QUEUED).update(
         status=RosterImportStatus.RUNNING
     )
     record = RosterImport.objects.select_related("uploaded_by").get(pk=import_id)
     if not claimed:
         return record
-    run = RosterImportRun(record, all_jurisdictions=all_jurisdictions, chunk_rows=chunk_rows)
+    run = RosterImportRun(record, all_jurisdictions=all_jurisdictions, chunk_rows=chunk_rows, actor_label=actor_label)
     try:
         run.execute()
     except Exception:

@@ -109,3 +109,17 @@ def test_only_the_report_is_kept_after_a_command_line_import(tmp_path, county_ad
     record = RosterImport.objects.get()
     assert [path.name for path in (settings.PRIVATE_ROOT / "roster").iterdir()] == [f"{record.pk}.report.csv"]
     assert (tmp_path / "r.xlsx").exists()  # the administrator's own file is theirs to keep
+
+
+def test_an_all_jurisdictions_load_is_in_the_access_log_under_the_command(tmp_path, tree):
+    import getpass
+
+    from lms.models import AccessAction, AccessLog
+
+    import_roster(write(tmp_path, [roster_row(school_code=B1_1), roster_row(school_code=A1_1)]), "--all-jurisdictions")
+    entry = AccessLog.objects.get()
+    assert (entry.action, entry.actor, entry.object_count, entry.subject) == (AccessAction.IMPORT, None, 2, "roster.csv")
+    assert entry.actor_username == f"manage.py import_roster --all-jurisdictions ({getpass.getuser()})"
+
+    import_roster(write(tmp_path, [roster_row(school_code=B1_1)], "dry.csv"), "--all-jurisdictions", "--dry-run")
+    assert AccessLog.objects.count() == 1  # only a load that writes is logged, as for an administrator's

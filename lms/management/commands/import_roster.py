@@ -1,7 +1,10 @@
-"""manage.py import_roster FILE --user USERNAME [--dry-run]: the roster import from the command line."""
+"""manage.py import_roster FILE (--user USERNAME | --all-jurisdictions) [--dry-run]: the roster import from the
+command line."""
 
 from __future__ import annotations
 
+import getpass
+import os
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -39,7 +42,9 @@ class Command(BaseCommand):
                 )
             except (ValidationError, PermissionDenied) as exc:
                 raise CommandError(" ".join(getattr(exc, "messages", [str(exc)])), returncode=1) from exc
-        record = roster_import_run(import_id=record.pk, all_jurisdictions=uploader is None)
+        record = roster_import_run(
+            import_id=record.pk, all_jurisdictions=uploader is None, actor_label=self._actor_label(uploader)
+        )
         self._print_report(record)
         self._print_summary(record)
         if record.status not in (RosterImportStatus.DONE, RosterImportStatus.CHECKED):
@@ -60,6 +65,17 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(_("No user %(name)s.") % {"name": username}, returncode=2)
         return user
+
+    @staticmethod
+    def _actor_label(uploader) -> str:
+        """Who the access log names for a load without a user: the command, and the account that ran it."""
+        if uploader is not None:
+            return ""
+        try:
+            account = getpass.getuser()
+        except (KeyError, OSError):  # no name for this uid (some containers)
+            account = f"uid {os.getuid()}"
+        return f"manage.py import_roster --all-jurisdictions ({account})"
 
     def _print_report(self, record: RosterImport) -> None:
         if not record.error_count or not record.report_path:
