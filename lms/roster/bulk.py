@@ -14,12 +14,13 @@ BATCH_SIZE = 1000
 Row = dict[str, object]  # attname → value, as the database stores it
 
 
-def insert_rows(model: type[models.Model], rows: list[Row]) -> list[int]:
-    """Insert rows given as {attname: value}; columns left out take the field's default. New ids, in order."""
+def insert_rows(model: type[models.Model], rows: list[Row], *, ids: bool = True) -> list[int]:
+    """Insert rows given as {attname: value}; columns left out take the field's default. New ids, in order
+    (ids=False: none, and PostgreSQL numbers the rows itself)."""
     if not rows:
         return []
     if connection.vendor == "postgresql":
-        return _copy(model, rows)
+        return _copy(model, rows, ids=ids)
     objects = [model(**row) for row in rows]
     model._default_manager.bulk_create(objects, batch_size=BATCH_SIZE)
     if any(obj.pk is None for obj in objects):
@@ -39,26 +40,28 @@ def _defaults(model: type[models.Model]) -> dict[str, object]:
     return defaults
 
 
-def _copy(model: type[models.Model], rows: list[Row]) -> list[int]:
+def _copy(model: type[models.Model], rows: list[Row], *, ids: bool) -> list[int]:
     meta = model._meta
     quote = connection.ops.quote_name
-    fields = list(meta.concrete_fields)
+    fields = [field for field in meta.concrete_fields if ids or not field.primary_key]
     defaults = _defaults(model)
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
+        new_ids: list[int] = []
+        if ids:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            new_ids = [pk for (pk,) in cursor.fetchall()]
         columns = ", ".join(quote(field.column) for field in fields)
         statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
         # COPY goes to psycopg directly: wrapped, a unique violation is Django's IntegrityError as for any insert.
         with connection.wrap_database_errors, cursor.copy(statement) as copy:
-            for pk, row in zip(ids, rows):
+            for pk, row in zip(new_ids, rows) if ids else ((None, row) for row in rows):
                 copy.write_row(
                     [pk if field.primary_key else row.get(field.attname, defaults[field.attname]) for field in fields]
                 )
-    return ids
+    return new_ids
 
 
 class _AnyOf(Lookup):

@@ -67,15 +67,28 @@ class CheckedChunk:
 
 
 class RosterChecker:
-    """Checks chunk after chunk, remembering ID numbers and certificate numbers seen earlier in the file."""
+    """Checks chunk after chunk, remembering ID numbers and certificate numbers seen earlier in the file.
+
+    `registered`, for a second pass: the ID hashes the first pass found already stored (its `found`).
+    Only those are looked up again; a row the first pass found new is written as new, and should someone
+    have registered that person in between, the unique ID hash stops the write and nothing is written.
+    """
 
     def __init__(
-        self, *, header: HeaderMap, scope: RosterScope, today: dt.date, identities: IdentityCache | None = None
+        self,
+        *,
+        header: HeaderMap,
+        scope: RosterScope,
+        today: dt.date,
+        identities: IdentityCache | None = None,
+        registered: set[str] | None = None,
     ) -> None:
         self.header = header
         self.scope = scope
         self.today = today
         self.identities = identities
+        self.registered = registered
+        self.found: set[str] = set()  # ID hashes of the teachers already stored
         self._first_row_of_id: dict[str, int] = {}
         self._holder_of_certificate: dict[str, tuple[int, str | None]] = {}
         self._first_rows_reported: set[str] = set()
@@ -90,7 +103,9 @@ class RosterChecker:
         for fields in all_fields:
             self._duplicate_id(fields, extra)
             self._duplicate_certificate(fields)
-        existing = existing_teachers({fields.id_hash for fields in all_fields if fields.id_hash})
+        hashes = {fields.id_hash for fields in all_fields if fields.id_hash}
+        existing = existing_teachers(hashes if self.registered is None else hashes & self.registered)
+        self.found.update(hash_ for hash_ in hashes if hash_ in existing)
         self._held_outside(all_fields, existing)
         self._certificates_held(all_fields)
         return CheckedChunk(

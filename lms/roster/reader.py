@@ -148,8 +148,10 @@ def _chunked(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
 
 
 @contextmanager
-def _open_csv(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, Iterator[Row]]]:
-    encoding = csv_encoding(fileobj)
+def _open_csv(
+    fileobj: BinaryIO, chunk_rows: int, *, encoding: str | None = None
+) -> Iterator[tuple[int | None, Iterator[Row]]]:
+    encoding = encoding or csv_encoding(fileobj)
     estimated = _count_lines(fileobj) + 1
     try:
         reader = pd.read_csv(
@@ -189,7 +191,10 @@ class RowSpool:
 
     def write(self, rows: list[Row]) -> None:
         width = self.width
-        self._csv.writerows([number, *cells[:width], *([""] * (width - len(cells)))] for number, cells in rows)
+        if all(len(cells) == width for _number, cells in rows):  # a workbook's rows all have the sheet's width
+            self._csv.writerows((number, *cells) for number, cells in rows)
+        else:
+            self._csv.writerows([number, *cells[:width], *([""] * (width - len(cells)))] for number, cells in rows)
 
     def finish(self) -> None:
         self._file.close()
@@ -220,7 +225,7 @@ def file_digest(fileobj: BinaryIO) -> str:
 
 @contextmanager
 def _open_spool(fileobj: BinaryIO, chunk_rows: int) -> Iterator[tuple[int | None, Iterator[Row]]]:
-    with _open_csv(fileobj, chunk_rows) as (lines, rows):
+    with _open_csv(fileobj, chunk_rows, encoding="utf-8") as (lines, rows):  # ours: no need to test the encoding
         marker = next(rows, None)
         header = next(rows, None)
         if marker is None or header is None or marker[1][0] != SPOOL_MARK:

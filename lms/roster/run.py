@@ -66,13 +66,18 @@ class RosterImportRun:
         self.spool_path = roster_spool_path(record.pk)
         self.progress = Progress(status=RosterImportStatus.RUNNING, phase=CHECKING, dry_run=record.dry_run)
         self.identities: IdentityCache = {}  # shared by both passes
+        self.registered: set[str] = set()  # ID hashes pass 1 found stored: the only ones pass 2 looks up
 
     def scope(self) -> RosterScope:
         return RosterScope(user=self.uploader, all_jurisdictions=self.all_jurisdictions)
 
-    def checker(self, header: tuple[str, ...]) -> RosterChecker:
+    def checker(self, header: tuple[str, ...], *, registered: set[str] | None = None) -> RosterChecker:
         return RosterChecker(
-            header=map_header(list(header)), scope=self.scope(), today=self.today, identities=self.identities
+            header=map_header(list(header)),
+            scope=self.scope(),
+            today=self.today,
+            identities=self.identities,
+            registered=registered,
         )
 
     def execute(self) -> None:
@@ -148,6 +153,7 @@ class RosterImportRun:
                     outcome.counts.add(predicted_counts(checked))
                     outcome.rows += len(chunk)
                     self.report_progress(CHECKING, outcome.rows, outcome.counts, errors=report.problems)
+                self.registered = checker.found
             if spool is not None:
                 spool.finish()
                 spool = None
@@ -173,8 +179,10 @@ class RosterImportRun:
         try:
             source, file_format = (self.spool_path, SPOOL) if self.spool_path.exists() else (self.path, self.record.file_format)
             with transaction.atomic():
-                with source.open("rb") as handle, open_roster(handle, file_format=file_format, chunk_rows=self.chunk_rows) as rows:
-                    checker = self.checker(rows.header)
+                with source.open("rb") as handle, open_roster(
+                    handle, file_format=file_format, chunk_rows=self.chunk_rows
+                ) as rows:
+                    checker = self.checker(rows.header, registered=self.registered)
                     done = 0
                     for chunk in rows.chunks:
                         checked = checker.check_chunk(chunk)

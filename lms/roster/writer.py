@@ -174,7 +174,7 @@ class RosterWriter:
     def _open_postings(self, placements: list[tuple[int, int]]) -> None:
         """(teacher id, school id) pairs: each opens a posting today."""
         recorded_by_id = self.recorded_by.pk if self.recorded_by is not None else None
-        insert_rows(
+        insert_rows(  # no ids needed back: the database numbers the postings itself
             TeacherPosting,
             [
                 {
@@ -186,4 +186,5 @@ class RosterWriter:
                 }
                 for teacher_id, school_id in placements
             ],
+            ids=False,
         )

@@ -280,3 +280,38 @@ def test_both_passes_share_the_id_number_checks(tree, county_admin, monkeypatch)
     record = run_import(county_admin, roster_file(rows), chunk_rows=2)
     assert record.status == RosterImportStatus.DONE and Teacher.objects.count() == 5
     assert sorted(seen) == sorted(row["id_number"] for row in rows)  # once each, not once per pass
+
+
+def test_the_second_pass_looks_up_only_the_teachers_the_first_found(tree, county_admin, monkeypatch):
+    from lms.roster import checks
+
+    existing = make_teacher(school=tree.school_a1_1, real_name="老教师")
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    rows.append(roster_row(school_code=A1_1, real_name="老教师", id_number=decrypt_text(existing.id_number_encrypted)))
+    looked_up = []
+    original = checks.existing_teachers
+
+    def spy(hashes):
+        looked_up.append(len(hashes))
+        return original(hashes)
+
+    monkeypatch.setattr(checks, "existing_teachers", spy)
+    record = run_import(county_admin, roster_file(rows), chunk_rows=10)
+    assert record.status == RosterImportStatus.DONE and (record.created_count, record.unchanged_count) == (3, 1)
+    assert looked_up == [4, 1]  # pass 1 every row; pass 2 only the one already stored
+
+
+def test_a_teacher_registered_by_someone_else_between_the_passes_stops_the_import(tree, county_admin, monkeypatch):
+    rows = [roster_row(school_code=A1_1) for _ in range(3)]
+    original = roster_run.RosterImportRun.check
+
+    def check_then_someone_registers_row_3(self, report_writer):
+        outcome = original(self, report_writer)
+        make_teacher(school=tree.school_a1_2, real_name="别人登记", id_number=rows[1]["id_number"])
+        return outcome
+
+    monkeypatch.setattr(roster_run.RosterImportRun, "check", check_then_someone_registers_row_3)
+    record = run_import(county_admin, roster_file(rows))
+    assert record.status == RosterImportStatus.FAILED
+    assert "changed while" in record.message and "added the same teacher" in record.message
+    assert list(Teacher.objects.values_list("real_name", flat=True)) == ["别人登记"]
