@@ -15,7 +15,6 @@ The worksheet XML is streamed with lxml's iterparse, each row cleared once read,
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 import string
 import zipfile
@@ -126,32 +125,50 @@ def _elements(archive: zipfile.ZipFile, name: str, local: str) -> Iterator[dict[
 
 
 def _sheet_part(archive: zipfile.ZipFile, *, size: int) -> str:
-    """The zip entry of the workbook's only worksheet, after the size and sheet-count checks."""
+    """The zip entry of the workbook's only worksheet, after the size and sheet-count checks.
+
+    The entry checked here must be the very one calamine loads, so anything that readers could resolve
+    differently is refused rather than guessed at: repeated entry names, repeated relationship ids, a
+    sheet with more than one relationship id, a target that is not a plain path inside xl/.
+    """
     infos = archive.infolist()
     names = {info.filename for info in infos}
-    if _WORKBOOK not in names:
+    if _WORKBOOK not in names or len(names) != len(infos):
         raise _not_workbook()
     if sum(info.file_size for info in infos) > MAX_UNZIPPED_RATIO * max(size, _BLOCK):
         raise RosterFileError(_("The workbook is not a normal spreadsheet (it unpacks to an unusual size)."))
     sheets = 0
-    relation = None
+    relation_ids: list[str] = []
     for attributes in _elements(archive, _WORKBOOK, "sheet"):
         sheets += 1
         if sheets == 1:  # r:id, in whichever relationships namespace (transitional or strict)
-            relation = next((v for k, v in attributes.items() if k.startswith("{") and _local(k) == "id"), None)
+            relation_ids = [v for k, v in attributes.items() if k.startswith("{") and _local(k) == "id"]
     if sheets != 1:
         raise RosterFileError(
             _("A workbook may have only one worksheet; this one has %(count)d. Keep the roster on a single sheet.")
             % {"count": sheets}
         )
-    if relation is None or _WORKBOOK_RELS not in names:
+    if len(relation_ids) != 1 or _WORKBOOK_RELS not in names:
         raise _unreadable()
-    relations = _elements(archive, _WORKBOOK_RELS, "Relationship")
-    target = next((r.get("Target", "") for r in relations if r.get("Id") == relation), "")
-    part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    if not target or part not in names:
+    targets: dict[str, str] = {}
+    for relationship in _elements(archive, _WORKBOOK_RELS, "Relationship"):
+        if relationship.get("Id", "") in targets:
+            raise _unreadable()
+        targets[relationship.get("Id", "")] = relationship.get("Target", "")
+    part = _plain_part(targets.get(relation_ids[0], ""))
+    if part is None or part not in names:
         raise _unreadable()
     return part
+
+
+def _plain_part(target: str) -> str | None:
+    """"worksheets/sheet1.xml" or "/xl/worksheets/sheet1.xml" → "xl/worksheets/sheet1.xml"; None for
+    anything readers might resolve differently ("..", ".", empty segments, a relative "xl/…")."""
+    rest = target[len("/xl/") :] if target.startswith("/xl/") else target
+    segments = rest.split("/")
+    if not rest or rest.startswith(("/", "xl/")) or any(segment in ("", ".", "..") for segment in segments):
+        return None
+    return f"xl/{rest}"
 
 
 def _inflate_parts(archive: zipfile.ZipFile, *, skip: str) -> None:

@@ -119,12 +119,22 @@ def stored_files(settings) -> list:
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
-def rewrite_sheet(content: bytes, change: Callable[[bytes], bytes]) -> bytes:
-    """The workbook with its worksheet XML changed: for what openpyxl does not write (no r attributes, …)."""
+def rewrite_part(content: bytes, name: str, change: Callable[[bytes], bytes], *, extra: dict[str, bytes] | None = None) -> bytes:
+    """The workbook with one part changed (and `extra` entries appended, repeated names allowed)."""
+    import warnings
+
     source = zipfile.ZipFile(io.BytesIO(content))
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Duplicate name": wanted here
         for info in source.infolist():
             data = source.read(info.filename)
-            target.writestr(info.filename, change(data) if info.filename == "xl/worksheets/sheet1.xml" else data)
+            target.writestr(info.filename, change(data) if info.filename == name else data)
+        for extra_name, data in (extra or {}).items():
+            target.writestr(extra_name, data)
     return buffer.getvalue()
+
+
+def rewrite_sheet(content: bytes, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with its worksheet XML changed: for what openpyxl does not write (no r attributes, …)."""
+    return rewrite_part(content, "xl/worksheets/sheet1.xml", change)

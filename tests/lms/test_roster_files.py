@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 
@@ -19,6 +20,7 @@ from tests.lms.roster_files import (
     A1_1,
     male_id_number,
     report,
+    rewrite_part,
     rewrite_sheet,
     roster_file,
     roster_row,
@@ -158,15 +160,21 @@ def test_a_formula_far_down_the_sheet_rejects_the_import(tree, county_admin, set
 
 @pytest.fixture
 def calamine_must_not_load(monkeypatch):
-    """calamine would allocate the whole used area (and abort the process on a hostile one)."""
+    """calamine would allocate the whole used area (and abort the process on a hostile one): record any
+    attempt to load, and fail it."""
     from lms.roster import workbook
+
+    attempts = []
 
     class Refuse:
         @staticmethod
         def from_filelike(*args, **kwargs):
+            attempts.append(args)
             raise AssertionError("calamine was asked to load the workbook")
 
     monkeypatch.setattr(workbook, "CalamineWorkbook", Refuse)
+    yield attempts
+    assert attempts == [], "a hostile workbook reached calamine"
 
 
 def test_two_far_apart_cells_are_refused_before_calamine_sees_them(tree, county_admin, settings, calamine_must_not_load):
@@ -383,3 +391,40 @@ def test_a_queued_import_keeps_its_upload_until_it_runs(tree, county_admin, sett
     assert not roster_private_path(record.stored_path).exists()
     again = roster_import_run(import_id=record.pk)  # a second delivery finds it done, with nothing to read
     assert again.status == RosterImportStatus.DONE and Teacher.objects.count() == 1
+
+
+def _two_sheets_xml(content: bytes) -> bytes:
+    return zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize("trick", ["repeated entry name", "repeated relationship id", "dot-dot target"])
+def test_a_workbook_that_readers_could_resolve_differently_is_refused(
+    tree, county_admin, settings, calamine_must_not_load, trick
+):
+    # The XML checked must be the XML calamine loads: no second copy of the sheet for it to pick instead.
+    rows = [roster_row(school_code=A1_1)]
+    content = xlsx_bytes(rows)
+    hostile = xlsx_bytes(rows, formula=("XFD1048576", "x"))
+    if trick == "repeated entry name":
+        changed = rewrite_part(content, "", bytes, extra={"xl/worksheets/sheet1.xml": _two_sheets_xml(hostile)})
+    elif trick == "repeated relationship id":
+        rels = zipfile.ZipFile(io.BytesIO(content)).read("xl/_rels/workbook.xml.rels").decode()
+        relation_id = re.search(r'<Relationship [^>]*worksheets/sheet1[^>]*Id="(\w+)"', rels)[1]
+
+        def add_second(data: bytes) -> bytes:
+            second = f'<Relationship Id="{relation_id}" Type="x" Target="/xl/worksheets/sheet2.xml"/></Relationships>'
+            return data.replace(b"</Relationships>", second.encode())
+
+        changed = rewrite_part(
+            content, "xl/_rels/workbook.xml.rels", add_second, extra={"xl/worksheets/sheet2.xml": _two_sheets_xml(hostile)}
+        )
+    else:  # a literal entry of that name for a reader that does not resolve "..", the benign one for one that does
+        changed = rewrite_part(
+            content,
+            "xl/_rels/workbook.xml.rels",
+            lambda data: data.replace(b"/xl/worksheets/", b"worksheets/../worksheets/"),
+            extra={"xl/worksheets/../worksheets/sheet1.xml": _two_sheets_xml(hostile)},
+        )
+    message = _refused(county_admin, upload("tricky.xlsx", changed))
+    assert "not an Excel workbook" in message or "cannot be opened" in message
+    assert stored_files(settings) == []
