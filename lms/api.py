@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lms.append_only import AppendOnlyError, AppendOnlyModel
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
@@ -21,6 +22,8 @@ from lms.services import access_log_record
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "AppendOnlyError",
+    "AppendOnlyModel",
     "IdNumberError",
     "Organisation",
     "OrganisationKind",

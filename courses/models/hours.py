@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.api import AppendOnlyError, AppendOnlyModel
+
 
 class HoursKind(models.TextChoices):
     ONLINE = "online", _("Online study")  # 网络研修
@@ -26,8 +28,7 @@ class HoursSource(models.TextChoices):
     MANUAL = "manual", _("Manual recognition")
 
 
-class LedgerAppendOnlyError(RuntimeError):
-    pass
+LedgerAppendOnlyError = AppendOnlyError
 
 
 class HoursPolicy(models.Model):
@@ -84,8 +85,10 @@ class HoursPolicy(models.Model):
         return self.cycle_start_year + ((year - self.cycle_start_year) // self.cycle_years) * self.cycle_years
 
 
-class HoursEntry(models.Model):
+class HoursEntry(AppendOnlyModel):
     """One line of the ledger. Corrections are reversing entries; rows are never changed or deleted."""
+
+    append_only_message = "The hours ledger is append-only: record a reversing entry instead."
 
     # No index of its own: hours_entry_teacher_year_kind starts with the teacher.
     teacher = models.ForeignKey(
@@ -141,14 +144,6 @@ class HoursEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher_id} · {self.year} · {self.get_kind_display()} · {self.hours}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise LedgerAppendOnlyError("The hours ledger is append-only: record a reversing entry instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise LedgerAppendOnlyError("The hours ledger is append-only: record a reversing entry instead.")
 
 
 class HoursImportStatus(models.TextChoices):

@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lms.append_only import AppendOnlyError, AppendOnlyModel
+
+__all__ = ["AccessAction", "AccessLog", "AppendOnlyError"]
+
 
 class AccessAction(models.TextChoices):
     VIEW = "view", _("Viewed")
@@ -16,11 +20,9 @@ class AccessAction(models.TextChoices):
     QUERY = "query", _("Personnel query")
 
 
-class AppendOnlyError(RuntimeError):
-    pass
+class AccessLog(AppendOnlyModel):
+    append_only_message = "The access log is append-only."
 
-
-class AccessLog(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -44,11 +46,3 @@ class AccessLog(models.Model):
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
         ordering = ["-at", "-id"]
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("The access log is append-only.")
