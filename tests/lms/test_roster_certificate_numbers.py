@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from lms.crypto import decrypt_text
 from lms.identity import id_number_hash
@@ -23,18 +23,9 @@ from lms.teacher_checks import check_qualification_number
 from tests.factories import build_tree, make_teacher, make_user
 from tests.lms.roster_files import A1_1, roster_file, roster_row, run_import, written
 
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 NUMBER = "20101100000000777"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def county_admin(tree):
-    return make_user("county-a1", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
 
 
 # --- the database ----------------------------------------------------------------------------------
@@ -58,7 +49,7 @@ def test_the_database_refuses_a_certificate_number_held_twice_but_not_two_blanks
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ["a new teacher", "a teacher whose number changes"])
 def test_a_number_taken_between_check_and_write_fails_the_import_and_writes_nothing(
-    tree, county_admin, monkeypatch, who
+    tree, roster_county_admin, monkeypatch, who
 ):
     rows = [roster_row(school_code=A1_1) for _ in range(3)]
     if who == "a teacher whose number changes":
@@ -74,7 +65,7 @@ def test_a_number_taken_between_check_and_write_fails_the_import_and_writes_noth
 
     monkeypatch.setattr(RosterWriter, "write_chunk", someone_takes_the_number_then_write)
     counts = written()
-    record = run_import(county_admin, roster_file(rows))
+    record = run_import(roster_county_admin, roster_file(rows))
 
     assert record.status == RosterImportStatus.FAILED
     assert "changed while" in record.message and "same certificate number" in record.message

@@ -7,27 +7,15 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from lms.models import Role, RosterImportStatus, Teacher, RosterImport
 from tests.factories import make_user
 from tests.lms.roster_files import csv_bytes, roster_row, xlsx_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 A1_1 = "9901010001"
 B1_1 = "9902010001"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def county_admin(tree):
-    return make_user("county-a1", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
 
 
 def import_roster(*args: str) -> str:
@@ -42,14 +30,14 @@ def write(tmp_path, rows, name="roster.csv") -> str:
     return str(path)
 
 
-def test_a_good_file_is_imported_and_summarised(tmp_path, county_admin):
+def test_a_good_file_is_imported_and_summarised(tmp_path, roster_county_admin):
     output = import_roster(write(tmp_path, [roster_row(school_code=A1_1) for _ in range(3)], "r.xlsx"), "--user", "county-a1")
     assert "new: 3" in output and "problems: 0" in output
     assert Teacher.objects.count() == 3
-    assert RosterImport.objects.get().uploaded_by == county_admin
+    assert RosterImport.objects.get().uploaded_by == roster_county_admin
 
 
-def test_bad_rows_are_printed_and_exit_with_1(tmp_path, county_admin):
+def test_bad_rows_are_printed_and_exit_with_1(tmp_path, roster_county_admin):
     rows = [roster_row(school_code=A1_1), roster_row(school_code=B1_1), roster_row(school_code=A1_1, stage="大学")]
     out = io.StringIO()
     with pytest.raises(CommandError) as caught:
@@ -62,20 +50,20 @@ def test_bad_rows_are_printed_and_exit_with_1(tmp_path, county_admin):
     assert Teacher.objects.count() == 0
 
 
-def test_dry_run_writes_nothing(tmp_path, county_admin):
+def test_dry_run_writes_nothing(tmp_path, roster_county_admin):
     output = import_roster(write(tmp_path, [roster_row(school_code=A1_1)]), "--user", "county-a1", "--dry-run")
     assert "dry run" in output.lower()
     assert Teacher.objects.count() == 0
     assert RosterImport.objects.get().status == RosterImportStatus.CHECKED
 
 
-def test_dry_run_of_a_bad_file_exits_with_1(tmp_path, county_admin):
+def test_dry_run_of_a_bad_file_exits_with_1(tmp_path, roster_county_admin):
     with pytest.raises(CommandError) as caught:
         import_roster(write(tmp_path, [roster_row(school_code="nope")]), "--user", "county-a1", "--dry-run")
     assert caught.value.returncode == 1
 
 
-def test_a_file_level_problem_exits_with_1(tmp_path, county_admin):
+def test_a_file_level_problem_exits_with_1(tmp_path, roster_county_admin):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(b"not a workbook")
     with pytest.raises(CommandError) as caught:
@@ -104,7 +92,7 @@ def test_the_acting_user_must_be_named_or_all_jurisdictions_asked_for(tmp_path, 
     assert Teacher.objects.get().school == tree.school_b1_1
 
 
-def test_only_the_report_is_kept_after_a_command_line_import(tmp_path, county_admin, settings):
+def test_only_the_report_is_kept_after_a_command_line_import(tmp_path, roster_county_admin, settings):
     import_roster(write(tmp_path, [roster_row(school_code=A1_1) for _ in range(2)], "r.xlsx"), "--user", "county-a1")
     record = RosterImport.objects.get()
     assert [path.name for path in (settings.PRIVATE_ROOT / "roster").iterdir()] == [f"{record.pk}.report.csv"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
 from lms.crypto import decrypt_text
 from lms.models import Role, RosterImportStatus, Teacher
@@ -26,19 +25,7 @@ from tests.lms.roster_files import (
     written,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """Messages in their English source form, whatever LANGUAGE_CODE says."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def county_admin(tree):
-    return make_user("county-a1", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_messages")]
 
 
 # --- every cell checked ---------------------------------------------------------------------------
@@ -71,14 +58,14 @@ BAD_CELLS = [
 
 @pytest.mark.parametrize(("key", "value", "column", "reason"), BAD_CELLS, ids=[f"{c[0]}={c[1]}" for c in BAD_CELLS])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_bad_cell_rejects_the_file_with_its_row_and_column(tree, county_admin, key, value, column, reason, fmt):
+def test_a_bad_cell_rejects_the_file_with_its_row_and_column(tree, roster_county_admin, key, value, column, reason, fmt):
     rows = [roster_row(school_code=A1_1), roster_row(school_code=A1_2), roster_row(school_code=A1_1)]
     if key == "gender":  # a male number, so 女 disagrees with it
         rows[2]["id_number"] = male_id_number()
     rows[2][key] = value
     counts = written()
 
-    record = run_import(county_admin, roster_file(rows, fmt=fmt), chunk_rows=2)
+    record = run_import(roster_county_admin, roster_file(rows, fmt=fmt), chunk_rows=2)
 
     assert record.status == RosterImportStatus.REJECTED
     assert written() == counts
@@ -88,36 +75,36 @@ def test_a_bad_cell_rejects_the_file_with_its_row_and_column(tree, county_admin,
     assert "nothing was written" in record.message
 
 
-def test_several_problems_in_one_row_are_all_reported(tree, county_admin):
+def test_several_problems_in_one_row_are_all_reported(tree, roster_county_admin):
     row = roster_row(school_code="nope", stage="大学", subject="", title_conferred_on="yesterday")
-    record = run_import(county_admin, roster_file([row]))
+    record = run_import(roster_county_admin, roster_file([row]))
     assert {line.column for line in report(record)} == {"学校代码", "学段", "学科", "职称取得日期"}
     assert record.error_count == 4
 
 
-def test_row_numbers_are_spreadsheet_rows_even_with_blank_lines(tree, county_admin):
+def test_row_numbers_are_spreadsheet_rows_even_with_blank_lines(tree, roster_county_admin):
     content = csv_bytes([roster_row(school_code=A1_1), roster_row(school_code=A1_1, stage="大学")])
     lines = content.decode("utf-8-sig").split("\r\n")
     content = "\r\n".join([lines[0], lines[1], ",,,,,,,,,,", lines[2], ""]).encode("utf-8-sig")
-    record = run_import(county_admin, upload("blank-line.csv", content))
+    record = run_import(roster_county_admin, upload("blank-line.csv", content))
     assert [(line.row, line.column) for line in report(record)] == [("4", "学段")]
 
 
-def test_a_bad_row_in_a_later_chunk_still_writes_nothing(tree, county_admin):
+def test_a_bad_row_in_a_later_chunk_still_writes_nothing(tree, roster_county_admin):
     rows = [roster_row(school_code=A1_1) for _ in range(9)] + [roster_row(school_code=B1_1)]
-    record = run_import(county_admin, roster_file(rows), chunk_rows=3)
+    record = run_import(roster_county_admin, roster_file(rows), chunk_rows=3)
     assert record.status == RosterImportStatus.REJECTED
     assert [line.row for line in report(record)] == ["11"]
     assert written() == (0, 1, 0)  # only the administrator's own account
 
 
-def test_english_headers_and_values_are_accepted(tree, county_admin):
+def test_english_headers_and_values_are_accepted(tree, roster_county_admin):
     header = ["name", "ID number", "school code", "stage", "subject", "title", "title date", "certificate number", "status"]
     rows = [
         {"name": "Li Lei", "ID number": new_id_number(), "school code": A1_1, "stage": "Primary school", "subject": "maths",
          "title": "Second-grade teacher", "title date": "2016/9/1", "certificate number": "", "status": "In post"}
     ]
-    record = run_import(county_admin, roster_file(rows, header=header))
+    record = run_import(roster_county_admin, roster_file(rows, header=header))
     assert record.status == RosterImportStatus.DONE, report(record)
     assert Teacher.objects.get().title_conferred_on == dt.date(2016, 9, 1)
 
@@ -125,11 +112,11 @@ def test_english_headers_and_values_are_accepted(tree, county_admin):
 # --- rows against each other and the database -----------------------------------------------------
 
 
-def test_duplicate_id_numbers_in_the_file_report_both_rows(tree, county_admin):
+def test_duplicate_id_numbers_in_the_file_report_both_rows(tree, roster_county_admin):
     same = new_id_number()
     rows = [roster_row(school_code=A1_1, id_number=same)] + [roster_row(school_code=A1_1) for _ in range(2)]
     rows.append(roster_row(school_code=A1_2, id_number=same))
-    record = run_import(county_admin, roster_file(rows), chunk_rows=2)
+    record = run_import(roster_county_admin, roster_file(rows), chunk_rows=2)
 
     assert record.status == RosterImportStatus.REJECTED
     lines = sorted(report(record), key=lambda line: int(line.row))
@@ -139,14 +126,14 @@ def test_duplicate_id_numbers_in_the_file_report_both_rows(tree, county_admin):
     assert Teacher.objects.count() == 0
 
 
-def test_a_certificate_number_held_by_another_teacher_is_refused(tree, county_admin):
+def test_a_certificate_number_held_by_another_teacher_is_refused(tree, roster_county_admin):
     make_teacher(school=tree.school_a1_1, qualification_number="20101100000000555")
     rows = [
         roster_row(school_code=A1_1, qualification_number="20101100000000555"),
         roster_row(school_code=A1_1, qualification_number="20101100000000777"),
         roster_row(school_code=A1_2, qualification_number="20101100000000777"),
     ]
-    record = run_import(county_admin, roster_file(rows), chunk_rows=2)
+    record = run_import(roster_county_admin, roster_file(rows), chunk_rows=2)
     lines = report(record)
     assert [(line.row, line.column) for line in lines] == [("2", "教师资格证书编号"), ("4", "教师资格证书编号")]
     assert "another teacher" in lines[0].reason
@@ -154,9 +141,9 @@ def test_a_certificate_number_held_by_another_teacher_is_refused(tree, county_ad
     assert Teacher.objects.count() == 1
 
 
-def test_the_report_never_shows_a_whole_id_number(tree, county_admin):
+def test_the_report_never_shows_a_whole_id_number(tree, roster_county_admin):
     bad = "110105194912310021"
-    record = run_import(county_admin, roster_file([roster_row(school_code=A1_1, id_number=bad)]))
+    record = run_import(roster_county_admin, roster_file([roster_row(school_code=A1_1, id_number=bad)]))
     path = roster_private_path(record.report_path)
     content = path.read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens it as UTF-8
@@ -167,12 +154,12 @@ def test_the_report_never_shows_a_whole_id_number(tree, county_admin):
 # --- jurisdiction ---------------------------------------------------------------------------------
 
 
-def test_a_teacher_at_a_school_outside_the_jurisdiction_cannot_be_moved_in(tree, county_admin):
+def test_a_teacher_at_a_school_outside_the_jurisdiction_cannot_be_moved_in(tree, roster_county_admin):
     elsewhere = make_teacher(school=tree.school_b1_1)
     rows = [roster_row(school_code=A1_1), roster_row(school_code=A1_1, id_number=decrypt_text(elsewhere.id_number_encrypted))]
     counts = written()
 
-    record = run_import(county_admin, roster_file(rows))
+    record = run_import(roster_county_admin, roster_file(rows))
 
     assert record.status == RosterImportStatus.REJECTED
     [line] = report(record)
