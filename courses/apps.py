@@ -8,7 +8,20 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses and hours")
 
     def ready(self) -> None:
-        from lms.api import WorkspaceLink, teacher_for_user, user_can_view_teachers, workspace_link_register
+        from courses.receivers import on_organisation_created, on_role_changed
+        from lms.api import (
+            WorkspaceLink,
+            organisation_created,
+            role_granted,
+            role_revoked,
+            teacher_for_user,
+            user_can_view_teachers,
+            workspace_link_register,
+        )
+
+        organisation_created.connect(on_organisation_created, dispatch_uid="courses.provider_folder")
+        role_granted.connect(on_role_changed, dispatch_uid="courses.editor_granted")
+        role_revoked.connect(on_role_changed, dispatch_uid="courses.editor_revoked")
 
         workspace_link_register(
             WorkspaceLink(

@@ -1,6 +1,6 @@
 """Hours ledger pages (学时台账)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from courses.views import hours, hours_import, me, policy
 
@@ -17,4 +17,7 @@ urlpatterns = [
     path("manage/hours/import/<uuid:import_id>/report.csv", hours_import.hours_import_report, name="hours_import_report"),
     path("manage/hours/policy/", policy.hours_policy, name="hours_policy"),
     path("me/hours/", me.my_hours, name="my_hours"),
+    path("", include("courses.urls_enrolment")),
+    path("", include("courses.urls_learning")),
+    path("", include("courses.urls_sessions")),
 ]

@@ -6,6 +6,10 @@ from lms.append_only import AppendOnlyError, AppendOnlyModel
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
+    ORGANISATION_MANAGER_ROLES,
+    active_grants,
+    jurisdiction_paths,
+    user_can_manage_organisation,
     organisation_subtree,
     organisations_in_jurisdiction,
     schools_in_jurisdiction,
@@ -19,9 +23,14 @@ from lms.selectors import (
     user_is_read_only,
 )
 from lms.services import access_log_record
+from lms.signals import organisation_created, role_granted, role_revoked
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "ORGANISATION_MANAGER_ROLES",
+    "active_grants",
+    "jurisdiction_paths",
+    "user_can_manage_organisation",
     "AppendOnlyError",
     "AppendOnlyModel",
     "IdNumberError",
@@ -34,9 +43,12 @@ __all__ = [
     "mask_id_number",
     "normalise_id_number",
     "parse_id_number",
+    "organisation_created",
     "organisation_subtree",
     "organisations_in_jurisdiction",
     "schools_in_jurisdiction",
+    "role_granted",
+    "role_revoked",
     "teacher_for_user",
     "teacher_ids_by_id_number",
     "teacher_search",

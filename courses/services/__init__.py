@@ -1,5 +1,15 @@
 """Writes of courses. Each function validates, writes, and logs."""
 
+from .catalog import (
+    LessonSpec,
+    ModuleSpec,
+    catalog_ensure,
+    course_approval_act,
+    course_create,
+    course_hours_file,
+    institution_editor_sync,
+    provider_folder_ensure,
+)
 from .hours import (
     MAX_HOURS_PER_ENTRY,
     hours_award,
@@ -14,6 +24,14 @@ from .hours import (
 from .hours_import import hours_import_run
 
 __all__ = [
+    "LessonSpec",
+    "ModuleSpec",
+    "catalog_ensure",
+    "course_approval_act",
+    "course_create",
+    "course_hours_file",
+    "institution_editor_sync",
+    "provider_folder_ensure",
     "MAX_HOURS_PER_ENTRY",
     "hours_award",
     "hours_entry_validate",

@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 
 from lms.models import Organisation, OrganisationKind
 from lms.models.organisations import ALLOWED_CHILDREN
+from lms.signals import organisation_created
 from lms.roles import REGION_KINDS
 from lms.selectors import user_can_manage_organisation
 
@@ -44,10 +45,13 @@ def organisation_create(*, parent: Organisation | None, kind: str, code: str, na
         raise ValidationError({"code": _("An organisation with this code already exists.")})
     node = Organisation(kind=kind, code=code, name=name.strip())
     if parent is None:
-        return Organisation.add_root(instance=node)
-    # Lock the parent: two children added at once must not compute the same tree path.
-    parent = Organisation.objects.select_for_update().get(pk=parent.pk)
-    return parent.add_child(instance=node)
+        created = Organisation.add_root(instance=node)
+    else:
+        # Lock the parent: two children added at once must not compute the same tree path.
+        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
+        created = parent.add_child(instance=node)
+    organisation_created.send(sender=Organisation, organisation=created)
+    return created
 
 
 def organisation_add_by_admin(

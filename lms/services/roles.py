@@ -10,6 +10,7 @@ from wagtail.log_actions import log
 from lms.models import Organisation, Role, RoleGrant
 from lms.roles import ADMIN_ACCESS_ROLES, GRANTABLE_AT
 from lms.selectors import user_can_grant
+from lms.signals import role_granted, role_revoked
 
 ADMIN_ACCESS_GROUP = "lms-admin-access"
 
@@ -49,6 +50,7 @@ def role_grant(
     grant.full_clean()
     grant.save()
     _sync_admin_access(user)
+    role_granted.send(sender=RoleGrant, grant=grant)
     log(instance=grant, action="lms.role_grant", user=granted_by)
     return grant
 
@@ -59,6 +61,7 @@ def role_revoke(*, grant: RoleGrant, revoked_by: User | None = None) -> RoleGran
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
         _sync_admin_access(grant.user)
+        role_revoked.send(sender=RoleGrant, grant=grant)
         log(instance=grant, action="lms.role_revoke", user=revoked_by)
     return grant
 

@@ -1,0 +1,117 @@
+"""Lesson content blocks. A lesson body is one StreamField of these; later block types
+(H5P activity, quiz, evidence task) are added to `LessonBodyBlock` without reshaping it.
+
+Blocks that count toward completion expose `completion_kind` on their StructValue:
+"video" (server-counted minutes), "session" (attendance) or "" (read only).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+
+
+class VideoValue(blocks.StructValue):
+    completion_kind = "video"
+
+    def required_seconds(self) -> int:
+        return int(self.get("required_minutes") or 0) * 60
+
+
+class VideoBlock(blocks.StructBlock):
+    """A video whose watch time the server counts from heartbeats."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    video = DocumentChooserBlock(label=_("video file"), required=False, help_text=_("An uploaded MP4 file."))
+    url = blocks.URLBlock(label=_("or video address"), required=False)
+    duration_minutes = blocks.IntegerBlock(label=_("length (minutes)"), min_value=1, max_value=600)
+    required_minutes = blocks.IntegerBlock(
+        label=_("minutes that must be watched"), min_value=0, max_value=600, default=0
+    )
+
+    def clean(self, value):  # type: ignore[no-untyped-def]
+        value = super().clean(value)
+        errors = {}
+        if not value.get("video") and not value.get("url"):
+            errors["video"] = ValidationError(_("Choose a video file or give its address."))
+        if (value.get("required_minutes") or 0) > (value.get("duration_minutes") or 0):
+            errors["required_minutes"] = ValidationError(_("Cannot require more minutes than the video lasts."))
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
+        return value
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "courses/blocks/video.html"
+        value_class = VideoValue
+        description = _("A video; watch time is counted by the server while it plays.")
+        preview_value = {"title": "技术支持的课堂讲授：示范课", "duration_minutes": 20, "required_minutes": 15}
+
+
+class DocumentValue(blocks.StructValue):
+    completion_kind = ""
+
+
+class DocumentBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    document = DocumentChooserBlock(label=_("document"))
+    description = blocks.TextBlock(label=_("description"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Document")
+        template = "courses/blocks/document.html"
+        value_class = DocumentValue
+        description = _("A document to read or download.")
+        preview_value = {"title": "教学设计模板", "description": "下载后按模板填写。"}
+
+
+class OfflineSessionValue(blocks.StructValue):
+    completion_kind = "session"
+
+
+class OfflineSessionBlock(blocks.StructBlock):
+    """A face-to-face session inside a course (集中培训): time, place and sign-in."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=200)
+    starts_at = blocks.DateTimeBlock(label=_("starts at"))
+    ends_at = blocks.DateTimeBlock(label=_("ends at"))
+    place = blocks.CharBlock(label=_("place"), max_length=200)
+    sign_in_required = blocks.BooleanBlock(label=_("sign-in required"), required=False, default=True)
+
+    def clean(self, value):  # type: ignore[no-untyped-def]
+        value = super().clean(value)
+        if value.get("starts_at") and value.get("ends_at") and value["ends_at"] <= value["starts_at"]:
+            raise StructBlockValidationError(
+                block_errors={"ends_at": ValidationError(_("The session must end after it starts."))}
+            )
+        return value
+
+    class Meta:
+        icon = "date"
+        label = _("Offline session")
+        template = "courses/blocks/offline_session.html"
+        value_class = OfflineSessionValue
+        description = _("A face-to-face session with a time, a place and a sign-in.")
+        preview_value = {"title": "集中研修：课堂实录研讨", "place": "县教师发展中心 302 室"}
+
+
+class LessonBodyBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        label=_("Text"),
+        icon="pilcrow",
+        template="courses/blocks/text.html",
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "image"],
+        description=_("Rich text."),
+        preview_value="<p>本课介绍技术支持的课堂讲授的基本方法。</p>",
+    )
+    video = VideoBlock()
+    document = DocumentBlock()
+    offline_session = OfflineSessionBlock()
+
+    class Meta:
+        block_counts: dict[str, dict[str, int]] = {}

@@ -1,0 +1,23 @@
+"""Reads of courses, scoped by jurisdiction where people are involved."""
+
+from .catalog import course_pages_user_can_approve, courses_published, user_can_approve_course_page
+from .hours import (
+    cycle_totals_for_teachers,
+    hours_imports_by,
+    hours_ledger,
+    hours_policies,
+    hours_policy_current,
+    hours_totals,
+)
+
+__all__ = [
+    "course_pages_user_can_approve",
+    "courses_published",
+    "cycle_totals_for_teachers",
+    "hours_imports_by",
+    "hours_ledger",
+    "hours_policies",
+    "hours_policy_current",
+    "hours_totals",
+    "user_can_approve_course_page",
+]
