@@ -8,3 +8,4 @@ from wagtail import hooks
 def register_hours_log_actions(actions):
     actions.register_action("courses.hours_reverse", _("Reverse hours"), _("Hours entry reversed"))
     actions.register_action("courses.hours_import", _("Import hours"), _("Hours imported"))
+    actions.register_action("courses.hours_filed", _("File course hours"), _("Course hours filed"))
