@@ -18,7 +18,10 @@ class VideoValue(blocks.StructValue):
     completion_kind = "video"
 
     def required_seconds(self) -> int:
-        return int(self.get("required_minutes") or 0) * 60
+        return round(float(self.get("required_minutes") or 0) * 60)
+
+    def duration_seconds(self) -> int:
+        return round(float(self.get("duration_minutes") or 0) * 60)
 
 
 class VideoBlock(blocks.StructBlock):
@@ -27,9 +30,9 @@ class VideoBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), max_length=200)
     video = DocumentChooserBlock(label=_("video file"), required=False, help_text=_("An uploaded MP4 file."))
     url = blocks.URLBlock(label=_("or video address"), required=False)
-    duration_minutes = blocks.IntegerBlock(label=_("length (minutes)"), min_value=1, max_value=600)
-    required_minutes = blocks.IntegerBlock(
-        label=_("minutes that must be watched"), min_value=0, max_value=600, default=0
+    duration_minutes = blocks.DecimalBlock(label=_("length (minutes)"), min_value=0.1, max_value=600, decimal_places=1)
+    required_minutes = blocks.DecimalBlock(
+        label=_("minutes that must be watched"), min_value=0, max_value=600, decimal_places=1, default=0
     )
 
     def clean(self, value):  # type: ignore[no-untyped-def]

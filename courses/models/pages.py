@@ -169,6 +169,13 @@ class CoursePage(Page):
             if errors:
                 raise ValidationError(errors)
 
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from courses.views.catalog import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request=request, course=self))
+        return context
+
     @property
     def proposed_hours_total(self) -> Decimal:
         return self.proposed_hours_online + self.proposed_hours_centralised + self.proposed_hours_school_based
@@ -185,6 +192,12 @@ class ModulePage(Page):
     class Meta:
         verbose_name = _("module")
 
+    def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # A module has no page of its own for learners: its lessons are listed on the course page.
+        from django.shortcuts import redirect
+
+        return redirect(self.get_parent().url)
+
 
 class LessonPage(Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("content"), blank=True)
@@ -200,6 +213,20 @@ class LessonPage(Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # Only enrolled teachers (and the course's editors and approvers, to preview) open a lesson.
+        from courses.views.learning import lesson_refusal
+
+        refusal = lesson_refusal(request=request, lesson=self)
+        return refusal if refusal is not None else super().serve(request, *args, **kwargs)
+
+    def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from courses.views.learning import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request=request, lesson=self))
+        return context
 
 
 class CourseHours(models.Model):

@@ -7,3 +7,7 @@ from typing import Any
 
 def catalog_context(*, request: Any, catalog: Any) -> dict[str, Any]:
     return {}
+
+
+def course_context(*, request: Any, course: Any) -> dict[str, Any]:
+    return {}
