@@ -25,6 +25,10 @@ class WatchSession(models.Model):
     furthest = models.PositiveIntegerField(default=0)  # furthest point reached by watching, not seeking
     credited_seconds = models.PositiveIntegerField(default=0)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # Copied from the video block at start, so a heartbeat never reads the page tree.
+    required_seconds = models.PositiveIntegerField(default=0)
+    duration_seconds = models.PositiveIntegerField(default=0)
+    credited_before = models.PositiveIntegerField(default=0)  # by the teacher's earlier sessions of this video
 
     class Meta:
         indexes = [models.Index(fields=["enrolment", "lesson", "block_id"], name="watch_session_block")]
