@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lms.api import OrganisationKind, Role
+from lms.api import ORGANISATION_MANAGER_ROLES, OrganisationKind, Role
 
 
 def on_organisation_created(*, organisation: Any, **_kwargs: Any) -> None:
@@ -15,7 +15,9 @@ def on_organisation_created(*, organisation: Any, **_kwargs: Any) -> None:
 
 
 def on_role_changed(*, grant: Any, **_kwargs: Any) -> None:
-    from courses.services.catalog import institution_editor_sync
+    from courses.services.catalog import course_reviewer_sync, institution_editor_sync
 
     if grant.role == Role.INSTITUTION_EDITOR:
         institution_editor_sync(user=grant.user)
+    elif grant.role in ORGANISATION_MANAGER_ROLES:
+        course_reviewer_sync(user=grant.user)

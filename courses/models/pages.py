@@ -81,7 +81,22 @@ class CoursePageForm(WagtailAdminPageForm):
         folder = self.parent_page.specific if self.parent_page is not None else None
         if isinstance(folder, ProviderIndexPage):
             self.instance.provider_id = folder.institution_id
-        return super().clean()
+        cleaned = super().clean()
+        filed = CourseHours.objects.filter(course_id=self.instance.pk).first() if self.instance.pk else None
+        if filed is not None:
+            for name, limit in (
+                ("proposed_hours_online", filed.online),
+                ("proposed_hours_centralised", filed.centralised),
+                ("proposed_hours_school_based", filed.school_based),
+            ):
+                value = cleaned.get(name)
+                if value is not None and value > limit:
+                    self.add_error(
+                        name,
+                        _("The bureau filed %(hours)s hours; they cannot be raised without a new approval.")
+                        % {"hours": limit},
+                    )
+        return cleaned
 
 
 class CoursePage(Page):
@@ -154,21 +169,6 @@ class CoursePage(Page):
         super().clean()
         if self.enrol_opens_at and self.enrol_closes_at and self.enrol_closes_at <= self.enrol_opens_at:
             raise ValidationError({"enrol_closes_at": _("Enrolment must close after it opens.")})
-        filed = CourseHours.objects.filter(course_id=self.pk).first() if self.pk else None
-        if filed is not None:
-            errors = {
-                field: _("The bureau filed %(hours)s hours; they cannot be raised without a new approval.")
-                % {"hours": limit}
-                for field, limit in (
-                    ("proposed_hours_online", filed.online),
-                    ("proposed_hours_centralised", filed.centralised),
-                    ("proposed_hours_school_based", filed.school_based),
-                )
-                if getattr(self, field) is not None and getattr(self, field) > limit
-            }
-            if errors:
-                raise ValidationError(errors)
-
     def get_context(self, request: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from courses.views.catalog import course_context
 

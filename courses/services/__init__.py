@@ -6,9 +6,20 @@ from .catalog import (
     catalog_ensure,
     course_approval_act,
     course_create,
+    course_reviewer_sync,
     course_hours_file,
     institution_editor_sync,
     provider_folder_ensure,
+)
+from .enrolment import (
+    CohortEnrolResult,
+    cohort_create,
+    cohort_enrol_school,
+    cohort_enrol_teachers,
+    cohort_remove_teacher,
+    cohort_tutors_set,
+    enrolment_self,
+    enrolment_withdraw,
 )
 from .hours import (
     MAX_HOURS_PER_ENTRY,
@@ -22,6 +33,17 @@ from .hours import (
     user_can_record_hours,
 )
 from .hours_import import hours_import_run
+from .school_sessions import (
+    attendance_add_manually,
+    attendance_confirm,
+    school_session_cancel,
+    school_session_review,
+    school_session_schedule,
+    school_session_submit,
+    school_session_update,
+    session_record_add,
+)
+from .session_sign_in import offline_block_sign_in, session_sign_in
 
 __all__ = [
     "LessonSpec",
@@ -29,7 +51,16 @@ __all__ = [
     "catalog_ensure",
     "course_approval_act",
     "course_create",
+    "course_reviewer_sync",
     "course_hours_file",
+    "CohortEnrolResult",
+    "cohort_create",
+    "cohort_enrol_school",
+    "cohort_enrol_teachers",
+    "cohort_remove_teacher",
+    "cohort_tutors_set",
+    "enrolment_self",
+    "enrolment_withdraw",
     "institution_editor_sync",
     "provider_folder_ensure",
     "MAX_HOURS_PER_ENTRY",
@@ -42,4 +73,14 @@ __all__ = [
     "hours_reverse_by_admin",
     "user_can_edit_hours_policy",
     "user_can_record_hours",
+    "attendance_add_manually",
+    "attendance_confirm",
+    "offline_block_sign_in",
+    "school_session_cancel",
+    "school_session_review",
+    "school_session_schedule",
+    "school_session_submit",
+    "school_session_update",
+    "session_record_add",
+    "session_sign_in",
 ]

@@ -36,9 +36,10 @@ from courses.models import (
     ProviderIndexPage,
     page_course,
 )
-from lms.api import Organisation, OrganisationKind, Role, active_grants
+from lms.api import ORGANISATION_MANAGER_ROLES, Organisation, OrganisationKind, Role, active_grants
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
+BUREAU_PAGE_PERMISSIONS = ("change_page", "publish_page")
 EDITOR_MEDIA_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
@@ -93,11 +94,40 @@ def provider_folder_ensure(*, institution: Organisation) -> ProviderIndexPage:
     for codename in EDITOR_PAGE_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
         GroupPagePermission.objects.get_or_create(group=group, page=folder, permission=permission)
+    _bureau_groups_grant(folder=folder, institution=institution)
     collection = _institution_collection(institution)
     for app_label, codename in EDITOR_MEDIA_PERMISSIONS:
         permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
         GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=permission)
     return folder
+
+
+def bureau_group_name(bureau: Organisation) -> str:
+    return f"课程审核·{bureau.code}"
+
+
+def _bureau_groups_grant(*, folder: ProviderIndexPage, institution: Organisation) -> None:
+    """The administrators of every level above an institution review (and so publish) its courses."""
+    for bureau in institution.get_ancestors():
+        group, _created = Group.objects.get_or_create(name=bureau_group_name(bureau))
+        for codename in BUREAU_PAGE_PERMISSIONS:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=folder, permission=permission)
+
+
+def course_reviewer_sync(*, user: User) -> None:
+    """A user belongs to exactly the review groups of the regions where they hold a county-or-above admin role."""
+    grants = active_grants(user=user, roles=ORGANISATION_MANAGER_ROLES)
+    wanted = {bureau_group_name(grant.organisation) for grant in grants}
+    _groups_sync(user=user, prefix="课程审核·", wanted=wanted)
+
+
+def _groups_sync(*, user: User, prefix: str, wanted: set[str]) -> None:
+    current = set(user.groups.filter(name__startswith=prefix).values_list("name", flat=True))
+    for name in current - wanted:
+        user.groups.remove(Group.objects.get(name=name))
+    for name in wanted - current:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 def _institution_collection(institution: Organisation) -> Collection:
@@ -116,11 +146,7 @@ def institution_editor_sync(*, user: User) -> None:
     for institution in institutions:
         provider_folder_ensure(institution=institution)
         wanted.add(editor_group_name(institution))
-    current = set(user.groups.filter(name__startswith="课程编辑·").values_list("name", flat=True))
-    for name in current - wanted:
-        user.groups.remove(Group.objects.get(name=name))
-    for name in wanted - current:
-        user.groups.add(Group.objects.get(name=name))
+    _groups_sync(user=user, prefix="课程编辑·", wanted=wanted)
 
 
 @dataclass
@@ -152,14 +178,16 @@ def course_create(
     """Build a course with its modules and lessons (demo data, tests, benchmarks)."""
     course = CoursePage(
         title=title, slug=slugify(code) or code.lower(), code=code, summary=summary,
-        delivery_mode=delivery_mode, provider_id=folder.institution_id, **fields,
+        delivery_mode=delivery_mode, provider_id=folder.institution_id, live=False, **fields,
     )
     folder.add_child(instance=course)
     for m, module_spec in enumerate(modules, start=1):
-        module = ModulePage(title=module_spec.title, slug=f"m{m}")
+        module = ModulePage(title=module_spec.title, slug=f"m{m}", live=False)
         course.add_child(instance=module)
         for n, lesson_spec in enumerate(module_spec.lessons, start=1):
-            lesson = LessonPage(title=lesson_spec.title, slug=f"l{n}", body=lesson_spec.body, required=lesson_spec.required)
+            lesson = LessonPage(
+                title=lesson_spec.title, slug=f"l{n}", body=lesson_spec.body, required=lesson_spec.required, live=False
+            )
             module.add_child(instance=lesson)
             _save(lesson, publish=publish, user=user)
         _save(module, publish=publish, user=user)
@@ -204,6 +232,23 @@ def course_hours_file(
     return filed
 
 
+def _proposal_align(*, course: CoursePage, filed: CourseHours, user: User, reviewed: Page) -> None:
+    """What goes live states the hours the bureau filed, so the page never shows more than counts."""
+    latest = course.get_latest_revision_as_object()
+    wanted = {
+        "proposed_hours_online": filed.online,
+        "proposed_hours_centralised": filed.centralised,
+        "proposed_hours_school_based": filed.school_based,
+    }
+    if any(getattr(latest, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(latest, name, value)
+        revision = latest.save_revision(user=user, log_action=False, clean=False)
+        if reviewed.pk == course.pk:
+            # The workflow publishes the reviewed object's latest revision: make it this one.
+            reviewed.latest_revision = revision
+
+
 def course_approval_act(*, task_state: TaskState, user: User, action: str, **form: Any) -> None:
     """The bureau approves (and files the hours of) or rejects a course submitted through the workflow."""
     from courses.selectors import user_can_approve_course_page
@@ -217,12 +262,13 @@ def course_approval_act(*, task_state: TaskState, user: User, action: str, **for
             course = page_course(page)
             if course is not None and (course.pk == page.pk or not CourseHours.objects.filter(course=course).exists()):
                 # The hours are filed from the revision under review: what the bureau approved is what counts.
-                revised = task_state.revision.as_object() if task_state.revision else course
-                course_hours_file(
-                    course=revised if revised.pk == course.pk else course, user=user,
+                revised = task_state.revision.as_object() if course.pk == page.pk and task_state.revision else course
+                filed = course_hours_file(
+                    course=revised, user=user,
                     online=form.get("hours_online"), centralised=form.get("hours_centralised"),
                     school_based=form.get("hours_school_based"), comment=comment,
                 )
+                _proposal_align(course=course, filed=filed, user=user, reviewed=page)
             task_state.approve(user=user, comment=comment)
         elif action == "reject":
             task_state.reject(user=user, comment=comment)
