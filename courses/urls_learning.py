@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from courses.views import learning
+
+urlpatterns: list[URLPattern] = [
+    path("learn/lessons/<int:lesson_id>/videos/<str:block_id>/start/", learning.watch_start_view, name="watch_start"),
+    path("learn/heartbeat/", learning.heartbeat_view, name="heartbeat"),
+    path("learn/lessons/<int:lesson_id>/done/", learning.lesson_done_view, name="lesson_done"),
+]

@@ -1,0 +1,128 @@
+"""Reads of learning progress: what a lesson requires, what an enrolment has done, the course outline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Sum
+
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    OfflineAttendance,
+    ProgressStatus,
+    WatchSession,
+)
+
+
+@dataclass(frozen=True)
+class VideoRequirement:
+    block_id: str
+    title: str
+    required_seconds: int
+    duration_seconds: int
+
+
+@dataclass(frozen=True)
+class SessionRequirement:
+    block_id: str
+    title: str
+    sign_in_required: bool
+
+
+@dataclass(frozen=True)
+class LessonRequirements:
+    videos: list[VideoRequirement]
+    sessions: list[SessionRequirement]
+
+    @property
+    def counted(self) -> bool:
+        """True when the server decides the lesson is done (watched videos, attended sessions)."""
+        return any(v.required_seconds > 0 for v in self.videos) or any(s.sign_in_required for s in self.sessions)
+
+
+@dataclass(frozen=True)
+class VideoResume:
+    position: int
+    furthest: int
+    credited: int
+
+
+def lesson_requirements(*, lesson: LessonPage) -> LessonRequirements:
+    videos: list[VideoRequirement] = []
+    sessions: list[SessionRequirement] = []
+    for child in lesson.body:
+        if child.block_type == "video":
+            videos.append(VideoRequirement(
+                block_id=child.id, title=child.value.get("title", ""),
+                required_seconds=child.value.required_seconds(), duration_seconds=child.value.duration_seconds(),
+            ))
+        elif child.block_type == "offline_session":
+            sessions.append(SessionRequirement(
+                block_id=child.id, title=child.value.get("title", ""),
+                sign_in_required=bool(child.value.get("sign_in_required")),
+            ))
+    return LessonRequirements(videos=videos, sessions=sessions)
+
+
+def lesson_video(*, lesson: LessonPage, block_id: str) -> VideoRequirement | None:
+    return next((v for v in lesson_requirements(lesson=lesson).videos if v.block_id == block_id), None)
+
+
+def lesson_course(*, lesson: LessonPage) -> CoursePage | None:
+    return CoursePage.objects.ancestor_of(lesson).first()
+
+
+def video_seconds_credited(*, enrolment: Enrolment, lesson: LessonPage) -> dict[str, int]:
+    """Credited seconds per video block id: the sum over all of the teacher's sessions of the block."""
+    rows = (
+        WatchSession.objects.filter(enrolment=enrolment, lesson=lesson)
+        .values("block_id").annotate(total=Sum("credited_seconds"))
+    )
+    return {row["block_id"]: row["total"] or 0 for row in rows}
+
+
+def video_resume(*, enrolment: Enrolment, lesson: LessonPage, block_id: str) -> VideoResume:
+    """Where the player picks up after a reload or a crash: the last position, the furthest point watched."""
+    sessions = WatchSession.objects.filter(enrolment=enrolment, lesson=lesson, block_id=block_id)
+    totals = sessions.aggregate(furthest=Max("furthest"), credited=Sum("credited_seconds"))
+    last = sessions.order_by("-last_beat_at", "-pk").values_list("position", flat=True).first()
+    return VideoResume(position=last or 0, furthest=totals["furthest"] or 0, credited=totals["credited"] or 0)
+
+
+def offline_attendance(*, enrolment: Enrolment, lesson: LessonPage) -> dict[str, dt.datetime]:
+    """Signed-in time per offline-session block id."""
+    rows = OfflineAttendance.objects.filter(enrolment=enrolment, lesson=lesson).values_list("block_id", "signed_in_at")
+    return dict(rows)
+
+
+def lesson_requirements_met(*, enrolment: Enrolment, lesson: LessonPage) -> bool:
+    requirements = lesson_requirements(lesson=lesson)
+    credited = video_seconds_credited(enrolment=enrolment, lesson=lesson) if requirements.videos else {}
+    attended = offline_attendance(enrolment=enrolment, lesson=lesson) if requirements.sessions else {}
+    videos_done = all(credited.get(v.block_id, 0) >= v.required_seconds for v in requirements.videos)
+    sessions_done = all(s.block_id in attended for s in requirements.sessions if s.sign_in_required)
+    return videos_done and sessions_done
+
+
+def course_lessons(*, course: CoursePage) -> list[LessonPage]:
+    """The course's live lessons in outline order."""
+    return list(LessonPage.objects.live().descendant_of(course).order_by("path"))
+
+
+def course_modules(*, course: CoursePage) -> list[ModulePage]:
+    return list(ModulePage.objects.live().child_of(course).order_by("path"))
+
+
+def lesson_progress_by_lesson(*, enrolment: Enrolment) -> dict[int, LessonProgress]:
+    return {p.lesson_id: p for p in LessonProgress.objects.filter(enrolment=enrolment)}
+
+
+def lessons_done(*, enrolment: Enrolment) -> set[int]:
+    return set(
+        LessonProgress.objects.filter(enrolment=enrolment, status=ProgressStatus.DONE).values_list("lesson_id", flat=True)
+    )
