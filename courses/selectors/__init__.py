@@ -10,6 +10,13 @@ from .hours import (
     hours_policy_current,
     hours_totals,
 )
+from .progress import (
+    lesson_requirements,
+    lesson_requirements_met,
+    video_resume,
+    video_seconds_credited,
+)
+
 
 __all__ = [
     "course_pages_user_can_approve",
@@ -24,4 +31,8 @@ __all__ = [
     "hours_policy_current",
     "hours_totals",
     "user_can_approve_course_page",
+    "lesson_requirements",
+    "lesson_requirements_met",
+    "video_resume",
+    "video_seconds_credited",
 ]

@@ -44,6 +44,9 @@ from .school_sessions import (
     session_record_add,
 )
 from .session_sign_in import offline_block_sign_in, session_sign_in
+from .progress import enrolment_completion_check, lesson_mark_done, lesson_progress_start, lesson_progress_update
+from .watching import BeatResult, Refusal, watch_heartbeat, watch_rules, watch_start
+
 
 __all__ = [
     "LessonSpec",
@@ -83,4 +86,13 @@ __all__ = [
     "school_session_update",
     "session_record_add",
     "session_sign_in",
+    "BeatResult",
+    "Refusal",
+    "enrolment_completion_check",
+    "lesson_mark_done",
+    "lesson_progress_start",
+    "lesson_progress_update",
+    "watch_heartbeat",
+    "watch_rules",
+    "watch_start",
 ]
