@@ -16,7 +16,21 @@ from .progress import (
     video_resume,
     video_seconds_credited,
 )
-
+from .school_sessions import (
+    OfflineBlock,
+    offline_attendance_count,
+    offline_block_find,
+    offline_signed_in_blocks,
+    school_sessions_for_organiser,
+    school_sessions_for_teacher,
+    school_sessions_open_for_sign_in,
+    school_sessions_to_review,
+    user_can_organise_offline_block,
+    user_can_organise_session,
+    user_can_organise_sessions,
+    user_can_review_session,
+    user_can_review_sessions,
+)
 
 __all__ = [
     "course_pages_user_can_approve",
@@ -35,4 +49,17 @@ __all__ = [
     "lesson_requirements_met",
     "video_resume",
     "video_seconds_credited",
+    "OfflineBlock",
+    "offline_attendance_count",
+    "offline_block_find",
+    "offline_signed_in_blocks",
+    "school_sessions_for_organiser",
+    "school_sessions_for_teacher",
+    "school_sessions_open_for_sign_in",
+    "school_sessions_to_review",
+    "user_can_organise_offline_block",
+    "user_can_organise_session",
+    "user_can_organise_sessions",
+    "user_can_review_session",
+    "user_can_review_sessions",
 ]
