@@ -1,6 +1,16 @@
 """Reads of courses, scoped by jurisdiction where people are involved."""
 
 from .catalog import course_pages_user_can_approve, courses_published, user_can_approve_course_page
+from .cohorts import (
+    cohort_members,
+    cohort_status_counts,
+    cohorts_visible_to,
+    course_lessons_total,
+    enrolments_of,
+    user_can_create_cohorts,
+    user_can_manage_cohort,
+    user_can_view_cohorts,
+)
 from .enrolment import course_seats_left, course_seats_taken, enrolment_for
 from .hours import (
     cycle_totals_for_teachers,
@@ -33,6 +43,14 @@ from .school_sessions import (
 )
 
 __all__ = [
+    "cohort_members",
+    "cohort_status_counts",
+    "cohorts_visible_to",
+    "course_lessons_total",
+    "enrolments_of",
+    "user_can_create_cohorts",
+    "user_can_manage_cohort",
+    "user_can_view_cohorts",
     "course_pages_user_can_approve",
     "course_seats_left",
     "course_seats_taken",
