@@ -33,6 +33,14 @@ class CoursesConfig(AppConfig):
         )
         workspace_link_register(
             WorkspaceLink(
+                label=_("My learning"),
+                url_name="courses:my_courses",
+                visible_to=lambda user: teacher_for_user(user=user) is not None,
+                order=15,
+            )
+        )
+        workspace_link_register(
+            WorkspaceLink(
                 label=_("My hours"),
                 url_name="courses:my_hours",
                 visible_to=lambda user: teacher_for_user(user=user) is not None,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from courses.views import hours, hours_import, me, policy
+from courses.views import dashboard, hours, hours_import, me, policy
 
 app_name = "courses"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("manage/hours/import/<uuid:import_id>/report.csv", hours_import.hours_import_report, name="hours_import_report"),
     path("manage/hours/policy/", policy.hours_policy, name="hours_policy"),
     path("me/hours/", me.my_hours, name="my_hours"),
+    path("me/courses/", dashboard.my_courses, name="my_courses"),
     path("", include("courses.urls_enrolment")),
     path("", include("courses.urls_learning")),
     path("", include("courses.urls_sessions")),

@@ -24,9 +24,17 @@ from lms.selectors import (
 )
 from lms.services import access_log_record
 from lms.signals import organisation_created, role_granted, role_revoked
+from lms.synthetic.demo import DEMO_PASSWORD, accounts_table as demo_accounts_table, seed_demo as seed_demo_people
+from lms.vocab import EmploymentStatus, SchoolStage, Subject
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "EmploymentStatus",
+    "SchoolStage",
+    "Subject",
+    "DEMO_PASSWORD",
+    "demo_accounts_table",
+    "seed_demo_people",
     "ORGANISATION_MANAGER_ROLES",
     "active_grants",
     "jurisdiction_paths",

@@ -18,7 +18,7 @@ from wagtail.models import Page
 
 from courses.blocks import LessonBodyBlock
 from lms.api import Organisation
-from lms.vocab import SchoolStage, Subject
+from lms.api import SchoolStage, Subject
 
 HOURS = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(Decimal(0))]}
 

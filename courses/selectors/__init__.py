@@ -1,6 +1,14 @@
 """Reads of courses, scoped by jurisdiction where people are involved."""
 
 from .catalog import course_pages_user_can_approve, courses_published, user_can_approve_course_page
+from .catalog_search import (
+    CATALOG_SORTS,
+    CatalogFilters,
+    catalog_providers,
+    catalog_search,
+    catalog_seats_left,
+    enrolment_window_state,
+)
 from .cohorts import (
     cohort_members,
     cohort_status_counts,
@@ -11,6 +19,7 @@ from .cohorts import (
     user_can_manage_cohort,
     user_can_view_cohorts,
 )
+from .dashboard import CourseProgress, Upcoming, my_course_progress, my_upcoming
 from .enrolment import course_seats_left, course_seats_taken, enrolment_for
 from .hours import (
     cycle_totals_for_teachers,
@@ -19,12 +28,6 @@ from .hours import (
     hours_policies,
     hours_policy_current,
     hours_totals,
-)
-from .progress import (
-    lesson_requirements,
-    lesson_requirements_met,
-    video_resume,
-    video_seconds_credited,
 )
 from .school_sessions import (
     OfflineBlock,
@@ -41,8 +44,20 @@ from .school_sessions import (
     user_can_review_session,
     user_can_review_sessions,
 )
+from .progress import (
+    lesson_requirements,
+    lesson_requirements_met,
+    video_resume,
+    video_seconds_credited,
+)
+
 
 __all__ = [
+    "CourseProgress",
+    "Upcoming",
+    "my_course_progress",
+    "my_upcoming",
+    "CATALOG_SORTS",
     "cohort_members",
     "cohort_status_counts",
     "cohorts_visible_to",
@@ -51,6 +66,11 @@ __all__ = [
     "user_can_create_cohorts",
     "user_can_manage_cohort",
     "user_can_view_cohorts",
+    "CatalogFilters",
+    "catalog_providers",
+    "catalog_search",
+    "catalog_seats_left",
+    "enrolment_window_state",
     "course_pages_user_can_approve",
     "course_seats_left",
     "course_seats_taken",
@@ -63,10 +83,6 @@ __all__ = [
     "hours_policy_current",
     "hours_totals",
     "user_can_approve_course_page",
-    "lesson_requirements",
-    "lesson_requirements_met",
-    "video_resume",
-    "video_seconds_credited",
     "OfflineBlock",
     "offline_attendance_count",
     "offline_block_find",
@@ -80,4 +96,8 @@ __all__ = [
     "user_can_organise_sessions",
     "user_can_review_session",
     "user_can_review_sessions",
+    "lesson_requirements",
+    "lesson_requirements_met",
+    "video_resume",
+    "video_seconds_credited",
 ]

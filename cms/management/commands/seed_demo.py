@@ -1,4 +1,7 @@
-"""Build the small demo province with one account per role (idempotent)."""
+"""Build the demo: the small province with one account per role, its courses, cohorts, school-based
+sessions and hours, and the site's notices and pages (idempotent).
+
+It lives in cms, the top layer, because it fills every app."""
 
 from __future__ import annotations
 
@@ -6,22 +9,32 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lms.synthetic.demo import DEMO_PASSWORD, accounts_table, seed_demo
+from cms.api import cms_demo_content_ensure
+from courses.api import courses_demo_seed
+from lms.api import DEMO_PASSWORD, demo_accounts_table, seed_demo_people
 
 
 class Command(BaseCommand):
     help = (
         "Build the demo province 示范省 (990000): 3 cities, 6 counties, 24 schools, 2 training institutions, "
-        "~300 teachers and one account per role (password Demo-Passw0rd!). Safe to run again."
+        "~300 teachers and one account per role (password Demo-Passw0rd!), published courses, cohorts, "
+        "school-based sessions, ledger entries, notices. Safe to run again."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = seed_demo()
+        result = seed_demo_people()
+        courses = courses_demo_seed()
+        cms_demo_content_ensure()
         self.stdout.write(
             f"Demo province ready: {result.created_organisations} organisations, "
             f"{result.created_teachers} teachers, {result.created_users} accounts created "
             "(0 everywhere means it was already there)."
         )
+        self.stdout.write(
+            f"Courses: {courses.published} published, {courses.awaiting_approval} awaiting approval; "
+            f"{courses.cohorts} cohorts, {courses.school_sessions} school-based sessions, "
+            f"{courses.hours_entries} hours entries."
+        )
         self.stdout.write(f"\nDemo accounts (password {DEMO_PASSWORD}):")
-        for line in accounts_table(result.accounts):
+        for line in demo_accounts_table(result.accounts):
             self.stdout.write("  " + line)

@@ -1,0 +1,241 @@
+"""Demo courses for the demo province: published courses from two institutions, one awaiting approval,
+a whole-school cohort, school-based sessions (done and approved, awaiting the county, upcoming) and a
+few years of ledger entries for the demo teacher. Idempotent: a second run finds everything in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.api import FrameworkNode, framework_2_0_core_ensure
+from courses.models import (
+    Cohort,
+    CoursePage,
+    Enrolment,
+    HoursEntry,
+    HoursKind,
+    HoursSource,
+    LessonPage,
+    LessonProgress,
+    ProgressStatus,
+    ProviderIndexPage,
+    SchoolSession,
+    SessionStatus,
+)
+from courses.services import LessonSpec, ModuleSpec, course_create, course_hours_file, hours_award
+from courses.services.enrolment import cohort_create, cohort_enrol_school, enrolment_self
+from courses.services.progress import enrolment_completion_check
+from courses.services.school_sessions import (
+    attendance_add_manually,
+    school_session_review,
+    school_session_schedule,
+    school_session_submit,
+)
+from lms.api import Organisation, Teacher, teacher_for_user
+
+DEMO_VIDEO_URL = "/static/courses/demo/lesson.webm"
+
+
+@dataclass
+class CoursesDemoResult:
+    published: int = 0
+    awaiting_approval: int = 0
+    cohorts: int = 0
+    school_sessions: int = 0
+    hours_entries: int = 0
+
+
+@dataclass(frozen=True)
+class DemoCourse:
+    code: str
+    title: str
+    points: tuple[str, ...]
+    mode: str
+    hours: tuple[int, int, int]  # online, centralised, school-based
+    stages: tuple[str, ...] = ("primary", "junior")
+    subjects: tuple[str, ...] = ()
+    seats: int | None = None
+    opens_in_days: int = -30
+    institution: int = 0
+
+
+DEMO_COURSES = (
+    DemoCourse("SF2026-001", "技术支持的课堂讲授", ("A6",), "online", (10, 0, 0), subjects=("chinese", "maths")),
+    DemoCourse("SF2026-002", "演示文稿设计与制作", ("A3",), "online", (8, 0, 0)),
+    DemoCourse("SF2026-003", "技术支持的学情分析", ("A1",), "blended", (6, 6, 0), stages=("junior", "senior")),
+    DemoCourse("SF2026-004", "数字教育资源获取与评价", ("A2", "A4"), "online", (6, 0, 0)),
+    DemoCourse("SF2026-005", "评价量规设计与应用", ("A11",), "online", (8, 0, 0), seats=30),
+    DemoCourse("SF2026-006", "技术支持的展示交流", ("B6",), "blended", (6, 6, 0), stages=("senior",)),
+    DemoCourse("SF2026-007", "数据可视化呈现与解读", ("A13", "A12"), "online", (8, 0, 0), opens_in_days=10),
+    DemoCourse("SF2026-008", "整校推进：校本研修的组织与实施", ("A5", "A7"), "school_based", (4, 0, 16)),
+    DemoCourse("SF2026-009", "学习小组组织与管理", ("A9",), "offline", (0, 12, 0), institution=1),
+    DemoCourse("SF2026-010", "技术支持的方法指导", ("A8",), "online", (6, 0, 0), institution=1),
+)
+AWAITING = DemoCourse("SF2026-011", "技术支持的测验与练习", ("A10",), "online", (8, 0, 0))
+
+
+def _block(kind: str, value: Any) -> dict[str, Any]:
+    return {"type": kind, "id": str(uuid.uuid4()), "value": value}
+
+
+def _lessons(spec: DemoCourse, now: dt.datetime) -> list[ModuleSpec]:
+    intro = _block("text", f"<p>本课程围绕“{spec.title}”展开，结合课堂实例讲解方法与工具。</p>")
+    video = _block("video", {
+        "title": f"{spec.title}：示范课", "video": None, "url": DEMO_VIDEO_URL,
+        "duration_minutes": "0.3", "required_minutes": "0.2",
+    })
+    practice = _block("text", "<p>请结合本学科设计一个教学片段，并在研修活动中交流。</p>")
+    modules = [
+        ModuleSpec("第一单元 理念与方法", [LessonSpec("导学", [intro]), LessonSpec("示范课观摩", [video])]),
+        ModuleSpec("第二单元 实践应用", [LessonSpec("实践任务", [practice])]),
+    ]
+    if spec.mode in ("offline", "blended"):
+        start = (now + dt.timedelta(days=7)).replace(hour=9, minute=0, second=0, microsecond=0)
+        session = _block("offline_session", {
+            "title": "集中研修：课例研讨", "starts_at": start.isoformat(),
+            "ends_at": (start + dt.timedelta(hours=3)).isoformat(), "place": "县教师发展中心 302 室",
+            "sign_in_required": True,
+        })
+        modules[1].lessons.append(LessonSpec("集中研修", [session]))
+    return modules
+
+
+def _course(spec: DemoCourse, folder: ProviderIndexPage, now: dt.datetime, *, publish: bool, user: Any) -> CoursePage:
+    existing = CoursePage.objects.filter(code=spec.code).first()
+    if existing is not None:
+        return existing
+    online, centralised, school_based = (Decimal(h) for h in spec.hours)
+    course = course_create(
+        folder=folder, title=spec.title, code=spec.code, delivery_mode=spec.mode, publish=publish, user=user,
+        summary=f"面向中小学教师的“{spec.title}”微能力点研修课程，含示范课观摩与实践任务。",
+        modules=_lessons(spec, now),
+        audience_stages=list(spec.stages), audience_subjects=list(spec.subjects),
+        proposed_hours_online=online, proposed_hours_centralised=centralised,
+        proposed_hours_school_based=school_based, seats=spec.seats,
+        enrol_opens_at=now + dt.timedelta(days=spec.opens_in_days), enrol_closes_at=now + dt.timedelta(days=120),
+    )
+    course.capability_points.set(FrameworkNode.objects.filter(code__in=spec.points, framework__is_current=True))
+    course.save_revision(user=user, log_action=False)
+    if publish:
+        course.get_latest_revision().publish(user=user, log_action=False, skip_permission_checks=True)
+        course_hours_file(course=course, user=None, comment="示范数据")
+    return course
+
+
+def _catalog(result: CoursesDemoResult, now: dt.datetime) -> list[CoursePage]:
+    User = get_user_model()
+    editor = User.objects.get(username="editor")
+    folders = list(
+        ProviderIndexPage.objects.filter(institution__code__in=["JG990000", "JG990100"]).order_by("institution__code")
+    )
+    courses = [_course(spec, folders[spec.institution], now, publish=True, user=editor) for spec in DEMO_COURSES]
+    awaiting = _course(AWAITING, folders[0], now, publish=False, user=editor)
+    workflow = awaiting.get_workflow()
+    if workflow is not None and not awaiting.workflow_in_progress and not awaiting.live:
+        workflow.start(awaiting, editor)
+    result.published = CoursePage.objects.live().filter(filed_hours__isnull=False).count()
+    result.awaiting_approval = int(awaiting.workflow_in_progress)
+    return courses
+
+
+def _teacher_progress(teacher: Teacher, courses: list[CoursePage], now: dt.datetime) -> None:
+    user = teacher.user
+    for course in courses[:3]:
+        if not Enrolment.objects.filter(teacher=teacher, course=course).exists():
+            enrolment_self(user=user, course=course)
+    finished = Enrolment.objects.get(teacher=teacher, course=courses[1])
+    for lesson in LessonPage.objects.live().descendant_of(courses[1]):
+        LessonProgress.objects.update_or_create(
+            enrolment=finished, lesson=lesson,
+            defaults={"status": ProgressStatus.DONE, "started_at": now, "completed_at": now},
+        )
+    enrolment_completion_check(enrolment=finished)
+    started = Enrolment.objects.get(teacher=teacher, course=courses[0])
+    first = LessonPage.objects.live().descendant_of(courses[0]).first()
+    if first is not None:
+        LessonProgress.objects.get_or_create(
+            enrolment=started, lesson=first,
+            defaults={"status": ProgressStatus.DONE, "started_at": now, "completed_at": now},
+        )
+
+
+def _cohort(result: CoursesDemoResult, course: CoursePage, school: Organisation, county: Organisation) -> None:
+    User = get_user_model()
+    name = f"{school.name}2026年整校推进培训班"
+    if not Cohort.objects.filter(name=name).exists():
+        actor = User.objects.get(username="province_admin")  # the reviewer (tutor) is a province-level grant
+        cohort = cohort_create(
+            actor=actor, course=course, organisation=county, name=name,
+            starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 12, 31),
+            tutors=[User.objects.get(username="reviewer")],
+        )
+        cohort_enrol_school(actor=actor, cohort=cohort, school=school)
+    result.cohorts = Cohort.objects.count()
+
+
+def _school_sessions(result: CoursesDemoResult, school: Organisation, now: dt.datetime) -> None:
+    User = get_user_model()
+    organiser = User.objects.get(username="school_admin")
+    county_admin = User.objects.get(username="county_admin")
+    if not SchoolSession.objects.filter(school=school).exists():
+        teachers = list(Teacher.objects.filter(school=school).order_by("pk")[:6])
+        plans = (
+            ("同课异构：技术支持的课堂讲授", -14, True),
+            ("听评课：演示文稿在课堂中的运用", -3, False),
+            ("微能力点 A6 校本研修：课例打磨", 3, None),
+        )
+        for topic, days, approve in plans:
+            start = (now + dt.timedelta(days=days)).replace(hour=14, minute=0, second=0, microsecond=0)
+            session = school_session_schedule(
+                actor=organiser, school=school, topic=topic, description="全体教师参加，带教学设计初稿。",
+                starts_at=start, ends_at=start + dt.timedelta(hours=2), place="学校录播教室", hours=Decimal(2),
+                now=start - dt.timedelta(days=2),
+            )
+            if approve is None:
+                continue
+            for teacher in teachers:
+                attendance_add_manually(actor=organiser, session=session, teacher=teacher, now=start)
+            school_session_submit(actor=organiser, session=session, now=start + dt.timedelta(hours=3))
+            if approve:
+                school_session_review(actor=county_admin, session=session, approve=True, comment="同意认定")
+    result.school_sessions = SchoolSession.objects.exclude(status=SessionStatus.CANCELLED).count()
+
+
+def _past_hours(teacher: Teacher) -> None:
+    for year, kind, hours, label in (
+        (2022, HoursKind.ONLINE, 36, "2022年全省网络研修"),
+        (2023, HoursKind.CENTRALISED, 48, "2023年暑期集中培训"),
+        (2024, HoursKind.SCHOOL_BASED, 30, "2024年校本研修"),
+        (2025, HoursKind.ONLINE, 40, "2025年信息技术应用能力提升工程2.0"),
+        (2025, HoursKind.RECOGNISED, 12, "县级教学设计比赛一等奖"),
+    ):
+        hours_award(
+            teacher_id=teacher.pk, hours=hours, kind=kind, year=year, source_type=HoursSource.MANUAL,
+            source_ref=label, source_label=label, idempotency_key=f"demo:{teacher.pk}:{year}:{kind}",
+            recognised_by=None, note="示范数据",
+        )
+
+
+@transaction.atomic
+def courses_demo_seed() -> CoursesDemoResult:
+    result = CoursesDemoResult()
+    now = timezone.now()
+    framework_2_0_core_ensure()
+    courses = _catalog(result, now)
+    teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
+    assert teacher is not None and teacher.school is not None
+    school = teacher.school
+    county = school.get_parent()
+    _past_hours(teacher)
+    _teacher_progress(teacher, courses, now)
+    _cohort(result, courses[7], school, county)
+    _school_sessions(result, school, now)
+    result.hours_entries = HoursEntry.objects.count()
+    return result
