@@ -43,12 +43,12 @@ def _signed_in_message(request: HttpRequest, attendance: SessionAttendance, now)
                       % {"topic": topic, "time": timezone.localtime(attendance.signed_in_at).strftime("%H:%M")})
 
 
-def _sign_in_page(request: HttpRequest, form: SignInForm, *, status: int = 200) -> HttpResponse:
+def _sign_in_page(request: HttpRequest, form: SignInForm, *, status: int = 200, error: str = "") -> HttpResponse:
     teacher = teacher_for_user(user=request.user)
     open_sessions = (
         school_sessions_open_for_sign_in(school_id=teacher.school_id) if teacher is not None else SchoolSession.objects.none()
     )
-    context = {"form": form, "teacher": teacher, "open_sessions": open_sessions}
+    context = {"form": form, "teacher": teacher, "open_sessions": open_sessions, "error": error}
     return render(request, "courses/sessions/sign_in.html", context, status=status if teacher else 403)
 
 
@@ -82,9 +82,7 @@ def sign_in_qr(request: HttpRequest, token: str) -> HttpResponse:
     try:
         attendance = session_sign_in(user=request.user, token=token, now=now)
     except ValidationError as error:
-        form = SignInForm()
-        form.add_error(None, error.messages)
-        return _sign_in_page(request, form, status=400)
+        return _sign_in_page(request, SignInForm(), status=400, error=_refusal_text(error))
     _signed_in_message(request, attendance, now)
     return redirect("courses:my_school_session", session_id=attendance.session_id)
 
