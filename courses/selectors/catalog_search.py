@@ -1,0 +1,137 @@
+"""The catalog's search: published courses narrowed by the filters a teacher chose.
+
+Works the same on SQLite and PostgreSQL: Chinese substrings through icontains (LIKE), audience
+lists (JSON arrays of codes) through icontains on their JSON text with the code in quotes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from wagtail.models import Page
+
+from assessments.api import FrameworkNode
+from courses.models import CoursePage, Enrolment
+from courses.selectors.catalog import courses_published
+from courses.selectors.enrolment import SEAT_TAKING
+from lms.api import Organisation
+
+CATALOG_SORTS = ("newest", "hours_desc", "hours_asc", "title")
+WindowState = Literal["not_open", "open", "closed"]
+
+_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "newest": ("-first_published_at", "-pk"),
+    "hours_desc": ("-filed_hours__total", "-first_published_at", "-pk"),
+    "hours_asc": ("filed_hours__total", "-first_published_at", "-pk"),
+    "title": ("title", "pk"),
+}
+
+
+@dataclass(frozen=True)
+class CatalogFilters:
+    """What the teacher asked for; every field left empty means "any"."""
+
+    within: Page | None = None  # the catalog page (courses below it only)
+    words: tuple[str, ...] = ()  # each must appear in the title, summary or code
+    stage: str = ""
+    subject: str = ""
+    delivery_mode: str = ""
+    capability_point_ids: tuple[int, ...] = ()  # any of them (one competency code may name several framework nodes)
+    provider_id: int | None = None
+    hours_min: Decimal | None = None  # filed total ≥
+    hours_max: Decimal | None = None  # filed total ≤
+    hours_over: Decimal | None = None  # filed total > (the lower edge of a bucket such as 10–30)
+    open_now: bool = False
+    sort: str = "newest"
+    now: dt.datetime | None = field(default=None, compare=False)
+
+
+def catalog_search(*, filters: CatalogFilters) -> QuerySet[CoursePage]:
+    """Published courses matching the filters, sorted, with provider, filed hours and capability points loaded."""
+    courses = courses_published()
+    if filters.within is not None:
+        courses = courses.filter(path__startswith=filters.within.path)  # treebeard: descendants share the path prefix
+    courses = _narrow(courses, filters)
+    return (
+        courses.select_related("provider", "filed_hours")
+        .prefetch_related(Prefetch("capability_points", queryset=FrameworkNode.objects.order_by("position", "code")))
+        .order_by(*_ORDERINGS.get(filters.sort, _ORDERINGS["newest"]))
+    )
+
+
+def _narrow(courses: QuerySet[CoursePage], filters: CatalogFilters) -> QuerySet[CoursePage]:
+    for word in filters.words:
+        courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(code__icontains=word))
+    if filters.stage:
+        # The JSON text of ["primary", "junior"] holds "primary" in quotes: no false match on a longer code.
+        courses = courses.filter(audience_stages__icontains=f'"{filters.stage}"')
+    if filters.subject:
+        courses = courses.filter(audience_subjects__icontains=f'"{filters.subject}"')
+    if filters.delivery_mode:
+        courses = courses.filter(delivery_mode=filters.delivery_mode)
+    if filters.capability_point_ids:
+        # EXISTS rather than a join: no duplicate rows, no DISTINCT, a plain count for the paginator.
+        through = CoursePage.capability_points.through.objects.filter(
+            coursepage_id=OuterRef("pk"), frameworknode_id__in=filters.capability_point_ids
+        )
+        courses = courses.filter(Exists(through))
+    if filters.provider_id is not None:
+        courses = courses.filter(provider_id=filters.provider_id)
+    if filters.hours_min is not None:
+        courses = courses.filter(filed_hours__total__gte=filters.hours_min)
+    if filters.hours_max is not None:
+        courses = courses.filter(filed_hours__total__lte=filters.hours_max)
+    if filters.hours_over is not None:
+        courses = courses.filter(filed_hours__total__gt=filters.hours_over)
+    if filters.open_now:
+        courses = _open_now(courses, filters.now or timezone.now())
+    return courses
+
+
+def _open_now(courses: QuerySet[CoursePage], now: dt.datetime) -> QuerySet[CoursePage]:
+    """Inside the enrolment window and with a self-enrolment seat left."""
+    taken = (
+        Enrolment.objects.filter(course=OuterRef("pk"), cohort__isnull=True, status__in=SEAT_TAKING)
+        .order_by().values("course").annotate(n=Count("pk")).values("n")
+    )
+    return courses.filter(
+        Q(enrol_opens_at__isnull=True) | Q(enrol_opens_at__lte=now),
+        Q(enrol_closes_at__isnull=True) | Q(enrol_closes_at__gt=now),
+        Q(seats__isnull=True) | Q(seats__gt=Coalesce(Subquery(taken), 0)),
+    )
+
+
+def catalog_providers(*, within: Page | None = None) -> QuerySet[Organisation]:
+    """Institutions with at least one published course (the provider filter's choices)."""
+    courses = courses_published()
+    if within is not None:
+        courses = courses.filter(path__startswith=within.path)
+    return Organisation.objects.filter(pk__in=courses.order_by().values("provider_id")).order_by("name")
+
+
+def catalog_seats_left(*, courses: list[CoursePage]) -> dict[int, int | None]:
+    """Seats left per course for a page of results, in one query (None: no limit)."""
+    limited = [c.pk for c in courses if c.seats is not None]
+    taken: dict[int, int] = {}
+    if limited:
+        taken = dict(
+            Enrolment.objects.filter(course_id__in=limited, cohort__isnull=True, status__in=SEAT_TAKING)
+            .order_by().values_list("course_id").annotate(n=Count("pk"))
+        )
+    return {c.pk: None if c.seats is None else max(c.seats - taken.get(c.pk, 0), 0) for c in courses}
+
+
+def enrolment_window_state(*, course: CoursePage, now: dt.datetime | None = None) -> WindowState:
+    """Where the course's self-enrolment window stands at this moment."""
+    now = now or timezone.now()
+    if course.enrol_opens_at is not None and now < course.enrol_opens_at:
+        return "not_open"
+    if course.enrol_closes_at is not None and now >= course.enrol_closes_at:
+        return "closed"
+    return "open"
