@@ -46,7 +46,10 @@ def main() -> int:
                 filled += 1
         po.save()
         subprocess.run([py, "manage.py", "compile_translations"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-        missing = [e.msgid for e in po if not e.msgstr and not e.msgstr_plural.get(0) and not e.obsolete]
+        missing = [
+            e.msgid for e in po
+            if (not e.msgstr and not e.msgstr_plural.get(0) and not e.obsolete) or "fuzzy" in e.flags
+        ]  # a fuzzy entry is a guess by msgmerge: it is not compiled, so it counts as untranslated
     print(f"filled {filled}; still untranslated: {len(missing)}")
     for msgid in missing[:40]:
         print("  -", msgid)
