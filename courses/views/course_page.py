@@ -53,7 +53,8 @@ class PrerequisiteLine:
 
 @dataclass
 class EnrolPanel:
-    """anonymous, not_teacher, enrolled, completed, not_published, not_open, closed, full or can_enrol."""
+    """anonymous, not_teacher, enrolled, completed, not_published, not_open, closed, prerequisites, full or can_enrol
+    (in the order the enrolment service checks them)."""
 
     state: str
     enrolment: Enrolment | None = None
@@ -110,7 +111,7 @@ def _prerequisites(course: CoursePage, *, teacher: Teacher | None, request: Any)
 
 def _panel(
     *, user: Any, teacher: Teacher | None, enrolment: Enrolment | None, published: bool, window: str,
-    seats_left: int | None, continue_url: str | None,
+    prerequisites_missing: bool, seats_left: int | None, continue_url: str | None,
 ) -> EnrolPanel:
     if not user.is_authenticated:
         return EnrolPanel(state="anonymous")
@@ -125,6 +126,8 @@ def _panel(
         state = "not_published"
     elif window != "open":
         state = window
+    elif prerequisites_missing:
+        state = "prerequisites"
     elif seats_left == 0:
         state = "full"
     else:
@@ -141,6 +144,7 @@ def course_context(*, request: Any, course: CoursePage) -> dict[str, Any]:
     seats_left = course_seats_left(course=course) if saved else course.seats
     window = enrolment_window_state(course=course, now=timezone.now())
     outline = _outline(course, enrolment=enrolment, request=request) if saved else []
+    prerequisites = _prerequisites(course, teacher=teacher, request=request) if saved else []
     return {
         "filed_hours": filed,
         "stage_labels": stage_labels(course.audience_stages),
@@ -148,7 +152,7 @@ def course_context(*, request: Any, course: CoursePage) -> dict[str, Any]:
         "capability_points": list(course.capability_points.all().order_by("position", "code")),
         "seats_left": seats_left,
         "window": window,
-        "prerequisites": _prerequisites(course, teacher=teacher, request=request) if saved else [],
+        "prerequisites": prerequisites,
         "outline": outline,
         "lesson_count": sum(len(m.lessons) for m in outline),
         "teacher": teacher,
@@ -156,6 +160,7 @@ def course_context(*, request: Any, course: CoursePage) -> dict[str, Any]:
         "panel": _panel(
             user=user, teacher=teacher, enrolment=enrolment,
             published=bool(course.live and filed is not None), window=window, seats_left=seats_left,
+            prerequisites_missing=any(line.completed is False for line in prerequisites),
             continue_url=_continue_url(outline),
         ),
     }

@@ -230,3 +230,31 @@ def test_provider_page_lists_the_institutions_published_courses(client, tree):
     assert response.status_code == 200
     assert 'data-code="PROV1"' in html and 'data-code="PROV2"' not in html
     assert "已发布 1 门课程" in html
+
+
+def test_teacher_missing_a_prerequisite_is_told_to_complete_it_first(client, tree, teacher):
+    basics = make_course(institution=tree.institution, title="信息技术基础", code="BASIC2")
+    course = make_course(institution=tree.institution, code="ADV2")
+    course.prerequisites.set([basics])
+    course.save_revision().publish()
+    client.force_login(teacher.user)
+
+    html = _html(client, course)
+
+    assert "请先完成先修课程" in html
+    assert '<span class="lesson-state">尚未完成</span>' in html
+    assert 'class="enrol-form"' not in html
+
+
+def test_the_enrol_form_enrols_and_the_page_then_offers_to_continue(client, tree, teacher):
+    enrol_url = _url_or_none("courses:enrol", 1)
+    if enrol_url is None:
+        pytest.skip("the enrolment URLs are not there yet")
+    course = make_course(institution=tree.institution, seats=3)
+    client.force_login(teacher.user)
+
+    response = client.post(reverse("courses:enrol", args=[course.pk]), follow=True)
+
+    html = response.content.decode()
+    assert "您已报名本课程" in html
+    assert '<dd id="seats-left">2 / 3</dd>' in html
