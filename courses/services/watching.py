@@ -16,15 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import (
-    Enrolment,
-    EnrolmentStatus,
-    LessonPage,
-    TeacherWatchState,
-    WatchBeat,
-    WatchSession,
-)
+from courses.models import Enrolment, EnrolmentStatus, LessonPage, TeacherWatchState, WatchSession
 from courses.selectors.progress import lesson_course, lesson_video, video_resume
+from courses.services.watching_sql import LockedBeat, beat_lock, beat_write
 from lms.api import teacher_for_user
 
 
@@ -153,32 +147,29 @@ def _whole_seconds(value: float) -> int:
     return max(0, math.floor(value))
 
 
-def _refusal(
-    session: WatchSession, state: TeacherWatchState, *, wall: float, position: int, played: float, rules: WatchRules
-) -> str:
-    if session.enrolment.status != EnrolmentStatus.ACTIVE:
+def _refusal(locked: LockedBeat, *, wall: float, position: int, played: float, rules: WatchRules) -> str:
+    if locked.enrolment_status != EnrolmentStatus.ACTIVE:
         return Refusal.NOT_STUDYING
-    if session.ended_at is not None:
+    if locked.ended_at is not None:
         return Refusal.ENDED
-    if state.current_session_id != session.pk:
+    if locked.current_session_id != locked.session_id:
         return Refusal.STALE
     if wall > rules.idle_seconds:
         return Refusal.IDLE
     if played > wall + rules.tolerance_seconds:
         return Refusal.FASTER_THAN_REAL_TIME
-    if position > session.furthest + played + rules.tolerance_seconds:
+    if position > locked.furthest + played + rules.tolerance_seconds:
         return Refusal.SEEK_AHEAD
     return ""
 
 
-def _credit(session: WatchSession, state: TeacherWatchState, *, today: dt.date, wall: float, played: float,
-            rules: WatchRules) -> tuple[int, str]:
+def _credit(locked: LockedBeat, *, today: dt.date, wall: float, played: float, rules: WatchRules) -> tuple[int, str]:
     credit = _whole_seconds(min(played, wall, rules.heartbeat_seconds + rules.tolerance_seconds))
-    remaining = session.required_seconds - session.credited_before - session.credited_seconds
+    remaining = locked.required_seconds - locked.credited_before - locked.credited_seconds
     credit = min(credit, max(remaining, 0))
-    if state.day != today:
-        state.day, state.seconds_today = today, 0
-    room = max(rules.daily_cap_seconds - state.seconds_today, 0)
+    if locked.day != today:
+        locked.day, locked.seconds_today = today, 0
+    room = max(rules.daily_cap_seconds - locked.seconds_today, 0)
     if credit > room:
         return room, Refusal.DAILY_CAP
     return credit, ""
@@ -187,12 +178,15 @@ def _credit(session: WatchSession, state: TeacherWatchState, *, today: dt.date, 
 def watch_heartbeat(
     *, token: str, seq: int, position: float, played: float, now: dt.datetime | None = None
 ) -> BeatResult:
-    """Credit one heartbeat: one transaction, two row locks, one INSERT, two UPDATEs."""
+    """Credit one heartbeat: one transaction locking the session and the teacher's state rows,
+    one INSERT of the beat, one UPDATE of each (see watching_sql)."""
     now = now or timezone.now()
     rules = watch_rules()
     try:
         with transaction.atomic():
-            result, reached = _beat(token=token, seq=seq, position=position, played=played, now=now, rules=rules)
+            result, locked = _beat(token=token, seq=seq, position=position, played=played, now=now, rules=rules)
+            if locked is not None and result.credited and result.block_credited >= result.required_seconds:
+                result = _video_reached(result, locked)
     except IntegrityError:
         # The unique (session, seq) constraint: a concurrent copy of this beat got in first.
         return BeatResult(0, 0, 0, 0, Refusal.DUPLICATE, refusal_message(Refusal.DUPLICATE, rules=rules), False)
@@ -201,60 +195,43 @@ def watch_heartbeat(
 
 def _beat(
     *, token: str, seq: int, position: float, played: float, now: dt.datetime, rules: WatchRules
-) -> tuple[BeatResult, bool]:
-    try:
-        session = (
-            WatchSession.objects.select_for_update(of=("self",)).select_related("enrolment").get(token=token)
-        )
-    except WatchSession.DoesNotExist:
+) -> tuple[BeatResult, LockedBeat | None]:
+    locked = beat_lock(token=token)
+    if locked is None:
         reason = Refusal.UNKNOWN_SESSION
-        return BeatResult(0, 0, 0, 0, reason, refusal_message(reason, rules=rules), recorded=False), False
-    if seq <= session.last_seq:
+        return BeatResult(0, 0, 0, 0, reason, refusal_message(reason, rules=rules), recorded=False), None
+    before = locked.credited_before + locked.credited_seconds
+    if seq <= locked.last_seq:
         reason = Refusal.DUPLICATE
         return BeatResult(
-            0, session.credited_before + session.credited_seconds, session.required_seconds, session.furthest,
-            reason, refusal_message(reason, rules=rules), recorded=False,
-        ), False
-    state = TeacherWatchState.objects.select_for_update().get(teacher_id=session.enrolment.teacher_id)
-    wall = (now - session.last_beat_at).total_seconds()
+            0, before, locked.required_seconds, locked.furthest, reason, refusal_message(reason, rules=rules),
+            recorded=False,
+        ), None
+    wall = (now - locked.last_beat_at).total_seconds()
     at = _whole_seconds(position)
-    reason = _refusal(session, state, wall=wall, position=at, played=played, rules=rules)
+    reason = _refusal(locked, wall=wall, position=at, played=played, rules=rules)
     credit = 0
     if not reason:
-        credit, reason = _credit(session, state, today=timezone.localdate(now, timezone.get_default_timezone()),
-                                 wall=wall, played=played, rules=rules)
-        session.furthest = max(session.furthest, at)
-    WatchBeat.objects.create(
-        session=session, seq=seq, received_at=now, position=at, credited_seconds=credit, refused_reason=reason
-    )
-    before = session.credited_before + session.credited_seconds
-    session.last_seq, session.last_beat_at, session.position = seq, now, at
-    session.credited_seconds += credit
-    fields = ["last_seq", "last_beat_at", "position", "furthest", "credited_seconds"]
-    if reason in ENDING:
-        session.ended_at = now
-        fields.append("ended_at")
-    session.save(update_fields=fields)
-    if credit or reason == Refusal.DAILY_CAP:
-        state.seconds_today += credit
-        state.save(update_fields=["day", "seconds_today"])
-    total = before + credit
-    reached = credit > 0 and before < session.required_seconds <= total
-    lesson_done = False
-    if reached:
-        lesson_done = _video_reached(session)
-    message = refusal_message(reason, rules=rules) if reason else ""
+        today = timezone.localdate(now, timezone.get_default_timezone())
+        credit, reason = _credit(locked, today=today, wall=wall, played=played, rules=rules)
+        locked.furthest = max(locked.furthest, at)
+        locked.seconds_today += credit
+    beat_write(locked=locked, seq=seq, now=now, position=at, credit=credit, reason=reason, ended=reason in ENDING)
     return BeatResult(
-        credited=credit, block_credited=total, required_seconds=session.required_seconds,
-        furthest=session.furthest, refused_reason=reason, message=message, lesson_done=lesson_done,
-    ), reached
+        credited=credit, block_credited=before + credit, required_seconds=locked.required_seconds,
+        furthest=locked.furthest, refused_reason=reason, message=refusal_message(reason, rules=rules) if reason else "",
+    ), locked
 
 
-def _video_reached(session: WatchSession) -> bool:
-    """Rare path (once per video and teacher): the lesson may now be done, and with it the course."""
+def _video_reached(result: BeatResult, locked: LockedBeat) -> BeatResult:
+    """Rare path (the beat that completes a video's minutes): the lesson may now be done, and the course."""
+    from dataclasses import replace
+
     from courses.models import ProgressStatus
     from courses.services.progress import lesson_progress_update
 
-    lesson = LessonPage.objects.get(pk=session.lesson_id)
-    progress = lesson_progress_update(enrolment=session.enrolment, lesson=lesson)
-    return progress.status == ProgressStatus.DONE
+    if result.block_credited - result.credited >= result.required_seconds:
+        return result  # the minutes were reached before this beat
+    enrolment = Enrolment.objects.get(pk=locked.enrolment_id)
+    progress = lesson_progress_update(enrolment=enrolment, lesson=LessonPage.objects.get(pk=locked.lesson_id))
+    return replace(result, lesson_done=progress.status == ProgressStatus.DONE)
