@@ -65,6 +65,7 @@ def test_a_session_from_scheduling_to_the_teachers_hours(page, live_server, peop
     as_user(page, live_server, "teacher_li")
     page.goto(f"{live_server.url}/sign-in/")
     page.fill("#id_code", code)
+    page.screenshot(path="test-results/school-session-sign-in.png", full_page=True)
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert "已签到" in page.inner_text(".messages")
@@ -76,6 +77,7 @@ def test_a_session_from_scheduling_to_the_teachers_hours(page, live_server, peop
     page.click("#save-attendance")
     page.wait_for_load_state("networkidle")
     assert "确认 1 人" in page.inner_text(".messages")
+    page.screenshot(path="test-results/school-session-detail.png", full_page=True)
 
     # The session is over: only the clock moves.
     SchoolSession.objects.filter(pk=session.pk).update(
