@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms.workflows import TaskStateCommentForm
+from wagtail.forms import TaskStateCommentForm
 
 HOURS_FIELD = {"required": False, "min_value": Decimal(0), "max_value": Decimal(999), "decimal_places": 1}
 

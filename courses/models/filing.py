@@ -30,7 +30,7 @@ class BureauApprovalTask(Task):
         return [("reject", _("Request changes"), True), ("approve", _("Approve and file hours"), True)]
 
     def get_form_for_action(self, action: str) -> type[forms.Form]:
-        from wagtail.admin.forms.workflows import TaskStateCommentForm
+        from wagtail.forms import TaskStateCommentForm
 
         from courses.forms_approval import CourseApprovalForm
 

@@ -249,6 +249,19 @@ def _proposal_align(*, course: CoursePage, filed: CourseHours, user: User, revie
             reviewed.latest_revision = revision
 
 
+def _hours_value(value: object) -> Decimal | None:
+    """The approval form's figures arrive as strings when Wagtail relays them from its modal."""
+    if value is None or value == "":
+        return None
+    try:
+        hours = Decimal(str(value))
+    except ArithmeticError:
+        raise ValidationError(_("Hours must be a number.")) from None
+    if not hours.is_finite() or hours < 0 or hours > 999:
+        raise ValidationError(_("Hours must be between 0 and 999."))
+    return hours
+
+
 def course_approval_act(*, task_state: TaskState, user: User, action: str, **form: Any) -> None:
     """The bureau approves (and files the hours of) or rejects a course submitted through the workflow."""
     from courses.selectors import user_can_approve_course_page
@@ -265,8 +278,9 @@ def course_approval_act(*, task_state: TaskState, user: User, action: str, **for
                 revised = task_state.revision.as_object() if course.pk == page.pk and task_state.revision else course
                 filed = course_hours_file(
                     course=revised, user=user,
-                    online=form.get("hours_online"), centralised=form.get("hours_centralised"),
-                    school_based=form.get("hours_school_based"), comment=comment,
+                    online=_hours_value(form.get("hours_online")),
+                    centralised=_hours_value(form.get("hours_centralised")),
+                    school_based=_hours_value(form.get("hours_school_based")), comment=comment,
                 )
                 _proposal_align(course=course, filed=filed, user=user, reviewed=page)
             task_state.approve(user=user, comment=comment)
