@@ -19,6 +19,24 @@ class CoursesConfig(AppConfig):
             workspace_link_register,
         )
 
+        from courses.selectors.cohorts import user_can_view_cohorts
+        from courses.selectors.school_sessions import user_can_organise_sessions, user_can_review_sessions
+
+        def is_teacher(user: object) -> bool:
+            return teacher_for_user(user=user) is not None
+
+        for label, url_name, visible_to, order in (
+            (_("Cohorts"), "courses:cohorts", lambda user: user_can_view_cohorts(user=user), 30),
+            (_("School-based sessions"), "courses:school_sessions", lambda user: user_can_organise_sessions(user=user), 31),
+            (
+                _("Sessions awaiting approval"), "courses:school_session_review_queue",
+                lambda user: user_can_review_sessions(user=user), 32,
+            ),
+            (_("Sign in to a session"), "courses:sign_in", is_teacher, 16),
+            (_("My school-based sessions"), "courses:my_school_sessions", is_teacher, 17),
+        ):
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))
+
         organisation_created.connect(on_organisation_created, dispatch_uid="courses.provider_folder")
         role_granted.connect(on_role_changed, dispatch_uid="courses.editor_granted")
         role_revoked.connect(on_role_changed, dispatch_uid="courses.editor_revoked")

@@ -224,3 +224,18 @@ else:
             "KEY_PREFIX": "lms",
         }
     }
+
+
+# Learning rules (issue 3): the server counts video time from the player's heartbeats.
+LEARNING_HEARTBEAT_SECONDS = int(os.environ.get("LEARNING_HEARTBEAT_SECONDS", "30"))
+LEARNING_HEARTBEAT_TOLERANCE_SECONDS = int(os.environ.get("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", "5"))
+LEARNING_DAILY_CAP_MINUTES = int(os.environ.get("LEARNING_DAILY_CAP_MINUTES", "240"))
+LEARNING_SESSION_IDLE_SECONDS = int(os.environ.get("LEARNING_SESSION_IDLE_SECONDS", "120"))
+
+# School-based sessions (校本研修) and offline-session sign-in: rotating codes and their limits.
+SIGN_IN_CODE_SECONDS = 60
+SIGN_IN_EARLY_MINUTES = 15
+SIGN_IN_MAX_FAILURES = 10
+SIGN_IN_FAILURE_SECONDS = 600
+SCHOOL_SESSION_MAX_HOURS = 8
+SCHOOL_SESSION_MAX_LENGTH_HOURS = 12

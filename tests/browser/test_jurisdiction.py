@@ -8,7 +8,7 @@ from lms.models import Role
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD, build_tree, make_teacher, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture

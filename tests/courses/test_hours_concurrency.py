@@ -13,7 +13,7 @@ from courses.services import hours_award, hours_reverse
 from tests.factories import make_teacher
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent sessions"),
 ]
 THREADS = 6

@@ -74,7 +74,7 @@ def test_a_number_taken_between_check_and_write_fails_the_import_and_writes_noth
     assert (record.created_count, record.updated_count) == (0, 0)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second connection writing mid-transaction")
 def test_a_number_committed_by_another_connection_meanwhile_fails_the_import(monkeypatch, settings, tmp_path):
     tree = build_tree()

@@ -247,7 +247,7 @@ def test_dry_run_from_the_page_writes_nothing(admin_client, django_capture_on_co
 
 
 @pytest.mark.celery_worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_imports_while_the_page_polls(real_celery_worker, client, settings):
     # The worker reads the upload from its own PRIVATE_ROOT: use the folder both processes were given.
     settings.PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", "/tmp/lms-test-private"))
