@@ -145,3 +145,10 @@ def test_another_teachers_enrolment_does_not_open_the_lesson(client, learner, tr
     enrol(other, learner.course, status=EnrolmentStatus.WITHDRAWN)
     client.force_login(other.user)
     assert client.get(learner.video_lesson.url).status_code == 403
+
+
+def test_a_wagtail_preview_shows_the_content_without_the_player(learner):
+    response = learner.video_lesson.make_preview_request()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "示范课视频" in body and "<video" in body and "data-watch-start-url" not in body

@@ -144,28 +144,30 @@
     var self = this;
     this.tick();
     this.chain = this.chain.then(function () {
-      if (self.playedMs < 1000 && self.token) return null;
-      return self.ensureSession().then(function (ready) {
-        if (!ready) return null;
-        var played = Math.floor(self.playedMs / 1000);
-        self.playedMs -= played * 1000;
-        self.seq += 1;
-        self.lastBeatAt = Date.now();
-        return postJson(config.heartbeatUrl, {
-          token: self.token, seq: self.seq, position: self.video.currentTime, played: played
-        }).then(function (data) { self.answer(data); });
-      });
+      // No viewing (never started, or another window took over): nothing is sent until play is pressed.
+      if (!self.token || self.playedMs < 1000) return null;
+      var played = Math.floor(self.playedMs / 1000);
+      self.playedMs -= played * 1000;
+      self.seq += 1;
+      self.lastBeatAt = Date.now();
+      return postJson(config.heartbeatUrl, {
+        token: self.token, seq: self.seq, position: self.video.currentTime, played: played
+      }).then(function (data) { self.answer(data); });
     }).catch(function () { self.say(config.messages.network); });
   };
 
   Player.prototype.answer = function (data) {
     if (typeof data.block_credited === "number" && data.required) this.show(data.block_credited, data.required);
     if (typeof data.furthest === "number" && data.ok) this.furthest = Math.max(this.furthest, data.furthest);
-    if (data.reason === "stale" || data.reason === "idle" || data.reason === "ended" || data.reason === "unknown_session") {
-      this.token = null;  // pressing play again starts a new viewing
-    }
+    var self = this;
     if (data.reason === "stale" || data.reason === "not_studying") {
+      this.token = null;  // only pressing play again takes the video back
       this.video.pause();
+    } else if (data.reason === "idle" || data.reason === "ended" || data.reason === "unknown_session") {
+      this.token = null;  // this window's viewing lapsed (e.g. the network was down): open a new one
+      if (this.counting()) {
+        this.chain = this.chain.then(function () { return self.ensureSession(); });
+      }
     }
     if (data.message) {
       this.say(data.message);
