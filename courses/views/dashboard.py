@@ -29,13 +29,13 @@ class ChartRow:
 
 
 def hours_chart(*, totals: HoursTotals, year: int) -> tuple[list[ChartRow], int]:
-    """Bars per kind (this year, this cycle) on one scale whose end is the cycle target; returns rows and
-    the x position of the yearly-minimum marker."""
+    """Bars per kind (this year, this cycle) on one scale that fits the largest figure and the yearly
+    minimum (the cycle target has its own progress bar); returns rows and the minimum marker's x."""
     cycle = totals.cycle_for(year)
     this_year = totals.year_by_kind(year)
-    target = cycle.target if cycle else Decimal(0)
-    largest = max([target, *(cycle.by_kind.values() if cycle else []), Decimal(1)])
-    scale = Decimal(CHART_WIDTH) / largest
+    minimum = cycle.yearly_minimum if cycle else Decimal(0)
+    largest = max([minimum, *(cycle.by_kind.values() if cycle else []), *this_year.values(), Decimal(1)])
+    scale = Decimal(CHART_WIDTH) / (largest * Decimal("1.1"))
     rows = [
         ChartRow(
             label=str(label),
@@ -46,7 +46,7 @@ def hours_chart(*, totals: HoursTotals, year: int) -> tuple[list[ChartRow], int]
         )
         for kind, label in HoursKind.choices
     ]
-    minimum_x = int((cycle.yearly_minimum if cycle else 0) * scale)
+    minimum_x = int(minimum * scale)
     return rows, minimum_x
 
 
