@@ -35,7 +35,7 @@ class VideoBlock(blocks.StructBlock):
         label=_("minutes that must be watched"), min_value=0, max_value=600, decimal_places=1, default=0
     )
 
-    def clean(self, value):  # type: ignore[no-untyped-def]
+    def clean(self, value):
         value = super().clean(value)
         errors = {}
         if not value.get("video") and not value.get("url"):
@@ -86,7 +86,7 @@ class OfflineSessionBlock(blocks.StructBlock):
     place = blocks.CharBlock(label=_("place"), max_length=200)
     sign_in_required = blocks.BooleanBlock(label=_("sign-in required"), required=False, default=True)
 
-    def clean(self, value):  # type: ignore[no-untyped-def]
+    def clean(self, value):
         value = super().clean(value)
         if value.get("starts_at") and value.get("ends_at") and value["ends_at"] <= value["starts_at"]:
             raise StructBlockValidationError(

@@ -20,7 +20,9 @@ from courses.blocks import LessonBodyBlock
 from lms.api import Organisation
 from lms.api import SchoolStage, Subject
 
-HOURS = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(Decimal(0))]}
+def hours_field(label: Any, **options: Any) -> models.DecimalField:
+    """Hours are kept to one decimal place and are never negative."""
+    return models.DecimalField(label, max_digits=5, decimal_places=1, validators=[MinValueValidator(Decimal(0))], **options)
 
 
 class DeliveryMode(models.TextChoices):
@@ -115,9 +117,9 @@ class CoursePage(Page):
         "assessments.FrameworkNode", blank=True, related_name="+", verbose_name=_("capability points covered"),
         limit_choices_to={"kind": "competency", "framework__is_current": True},
     )
-    proposed_hours_online = models.DecimalField(_("online hours (proposed)"), default=Decimal(0), **HOURS)
-    proposed_hours_centralised = models.DecimalField(_("centralised hours (proposed)"), default=Decimal(0), **HOURS)
-    proposed_hours_school_based = models.DecimalField(_("school-based hours (proposed)"), default=Decimal(0), **HOURS)
+    proposed_hours_online = hours_field(_("online hours (proposed)"), default=Decimal(0))
+    proposed_hours_centralised = hours_field(_("centralised hours (proposed)"), default=Decimal(0))
+    proposed_hours_school_based = hours_field(_("school-based hours (proposed)"), default=Decimal(0))
     enrol_opens_at = models.DateTimeField(_("enrolment opens"), null=True, blank=True)
     enrol_closes_at = models.DateTimeField(_("enrolment closes"), null=True, blank=True)
     seats = models.PositiveIntegerField(
@@ -233,10 +235,10 @@ class CourseHours(models.Model):
     """The hours a course awards, as filed (备案) by the bureau that accredits its provider."""
 
     course = models.OneToOneField(CoursePage, on_delete=models.CASCADE, related_name="filed_hours")
-    online = models.DecimalField(_("online hours"), **HOURS)
-    centralised = models.DecimalField(_("centralised hours"), **HOURS)
-    school_based = models.DecimalField(_("school-based hours"), **HOURS)
-    total = models.DecimalField(_("hours"), **HOURS)
+    online = hours_field(_("online hours"))
+    centralised = hours_field(_("centralised hours"))
+    school_based = hours_field(_("school-based hours"))
+    total = hours_field(_("hours"))
     filed_by = models.ForeignKey("auth.User", null=True, on_delete=models.SET_NULL, related_name="+")
     filed_at = models.DateTimeField(_("filed at"))
     comment = models.TextField(_("comment"), blank=True)

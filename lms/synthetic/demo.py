@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -180,7 +180,7 @@ def build_teachers(result: DemoResult, schools: list[Organisation]) -> Teacher:
     return first
 
 
-def _ensure_user(result: DemoResult, username: str, *, superuser: bool = False) -> AbstractBaseUser:
+def _ensure_user(result: DemoResult, username: str, *, superuser: bool = False) -> User:
     users = get_user_model()
     user = users.objects.filter(username=username).first()
     if user is not None:
