@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.forms import TaskStateCommentForm
 
-def hours_field(label: object) -> forms.DecimalField:
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+def hours_field(label: str | StrPromise) -> forms.DecimalField:
     return forms.DecimalField(label=label, required=False, min_value=Decimal(0), max_value=Decimal(999), decimal_places=1)
 
 
