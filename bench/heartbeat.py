@@ -141,12 +141,13 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     sys.exit(f"gunicorn did not listen on {port} within {timeout:.0f} s")
 
 
-def start_gunicorn(workers: int) -> subprocess.Popen[bytes]:
+def start_gunicorn(workers: int, worker_threads: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="settings_heartbeat", DB_CONN_MAX_AGE="60",
                PYTHONPATH=f"{ROOT / 'bench'}{os.pathsep}{ROOT}")
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     return subprocess.Popen(
-        [gunicorn, "lms.wsgi", "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        [gunicorn, "lms.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning",
+         *(["-k", "gthread", "--threads", str(worker_threads)] if worker_threads else ["-k", "sync"])],
         cwd=ROOT, env=env,
     )
 
@@ -205,6 +206,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--teachers", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--worker-threads", type=int, default=0,
+                        help="gthread workers with this many threads each (default: sync workers)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seconds", type=int, default=20)
@@ -222,7 +225,7 @@ def main() -> None:
     teacher_ids = bench_teacher_ids(args.teachers)
     bench_lesson()
     connection.close()
-    server = start_gunicorn(args.workers)
+    server = start_gunicorn(args.workers, args.worker_threads)
     try:
         wait_for_port(PORT)
         warm_up()
