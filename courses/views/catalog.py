@@ -235,14 +235,12 @@ def _active_filters(query: CatalogQuery, labels: dict[str, dict[str, Any]]) -> l
 
 def catalog_context(*, request: Any, catalog: Any) -> dict[str, Any]:
     competencies = list(competencies_current().select_related("parent").order_by("framework_id", "position"))
-    providers: list[Organisation] = list(catalog_providers(within=catalog if catalog.pk else None))
-    query = catalog_query_parse(
-        request.GET, competencies=competencies, provider_ids={p.pk for p in providers},
-        within=catalog if catalog.pk else None,
-    )
+    # There is one catalog (CatalogPage.max_count): every course is below it, no path filter needed.
+    providers: list[Organisation] = list(catalog_providers())
+    query = catalog_query_parse(request.GET, competencies=competencies, provider_ids={p.pk for p in providers})
     paginator = Paginator(catalog_search(filters=query.filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    cards = course_cards(list(page.object_list))
+    cards = course_cards(list(page.object_list) if paginator.count else [])  # no second scan when nothing matched
     labels: dict[str, dict[str, Any]] = {
         "stage": dict(SchoolStage.choices), "subject": dict(Subject.choices), "mode": dict(DeliveryMode.choices),
         "point": {n.code: f"{n.code} {n.name}" for n in competencies},

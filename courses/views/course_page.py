@@ -20,15 +20,17 @@ from lms.vocab import SchoolStage, Subject
 STUDYING = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
 
 
+_STAGES: dict[str, Any] = dict(SchoolStage.choices)  # lazy labels: translated when shown
+_SUBJECTS: dict[str, Any] = dict(Subject.choices)
+
+
 def stage_labels(codes: Any) -> list[str]:
     """Translated labels of the stored stage codes; an unknown code is shown as it is."""
-    known = dict(SchoolStage.choices)
-    return [str(known.get(code, code)) for code in (codes or [])]
+    return [str(_STAGES.get(code, code)) for code in (codes or [])]
 
 
 def subject_labels(codes: Any) -> list[str]:
-    known = dict(Subject.choices)
-    return [str(known.get(code, code)) for code in (codes or [])]
+    return [str(_SUBJECTS.get(code, code)) for code in (codes or [])]
 
 
 @dataclass

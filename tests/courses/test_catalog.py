@@ -150,6 +150,20 @@ def test_open_now_leaves_out_closed_not_yet_open_and_full_courses(client, tree):
     assert len(_codes(client.get(CATALOG))) == 4
 
 
+def test_open_now_counts_only_seat_taking_self_enrolments(client, tree):
+    from courses.models import Cohort, EnrolmentStatus
+
+    now = timezone.now()
+    course = make_course(institution=tree.institution, code="ONESEAT", seats=1)
+    cohort = Cohort.objects.create(name="整校推进一班", course=course, organisation=tree.school_a1_1)
+    Enrolment.objects.create(teacher=make_teacher(school=tree.school_a1_1), course=course, cohort=cohort, enrolled_at=now)
+    Enrolment.objects.create(teacher=make_teacher(school=tree.school_a1_1), course=course, enrolled_at=now,
+                             status=EnrolmentStatus.WITHDRAWN)
+    make_course(institution=tree.institution, code="NOSEATS", seats=0)
+
+    assert _codes(client.get(CATALOG, {"open": "1"})) == ["ONESEAT"]
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
