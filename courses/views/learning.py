@@ -199,9 +199,15 @@ def watch_start_view(request: HttpRequest, lesson_id: int, block_id: str) -> Htt
     })
 
 
+# Far beyond any real video or session (a block lasts at most 600 minutes), within the database's integers.
+MAX_BEAT_NUMBER = 1_000_000
+
+
 def _number(data: dict[str, Any], name: str, *, whole: bool = False) -> float:
     value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(name)
+    if not 0 <= value <= MAX_BEAT_NUMBER:
         raise ValueError(name)
     if whole and value != int(value):
         raise ValueError(name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -41,11 +42,9 @@ def enrol(teacher: Teacher, course: CoursePage, status: str = EnrolmentStatus.AC
     return Enrolment.objects.create(teacher=teacher, course=course, status=status, enrolled_at=timezone.now())
 
 
-def make_learner(tree, *, required_minutes: float = 5, duration_minutes: float = 10, **course_fields) -> Learner:  # type: ignore[no-untyped-def]
-    lessons = [
-        LessonSpec(title="观看示范课", body=[video_block(duration_minutes=duration_minutes, required_minutes=required_minutes)]),  # type: ignore[arg-type]
-        LessonSpec(title="阅读材料", body=[text_block()]),
-    ]
+def make_learner(tree: Any, *, required_minutes: Any = 5, duration_minutes: Any = 10, **course_fields: Any) -> Learner:
+    video = video_block(duration_minutes=duration_minutes, required_minutes=required_minutes)
+    lessons = [LessonSpec(title="观看示范课", body=[video]), LessonSpec(title="阅读材料", body=[text_block()])]
     course = make_course(institution=tree.institution, lessons=lessons, **course_fields)
     teacher = make_teacher(school=tree.school_a1_1, real_name="李老师")
     video_lesson, text_lesson = lessons_of(course)

@@ -95,8 +95,15 @@ def test_an_anonymous_visitor_cannot_start_a_viewing(client, learner):
 def test_a_malformed_heartbeat_is_refused_and_nothing_is_written(client, learner):
     client.force_login(learner.user)
     token = client.post(start_url(learner)).json()["token"]
-    for bad in ({"token": token, "seq": 1, "position": 30}, {"token": token, "seq": 1.5, "position": 3, "played": 3},
-                {"token": token, "seq": 1, "position": -1, "played": 3}, {"token": token, "seq": 1, "position": 3, "played": "30"}):
+    bad_beats = [
+        {"token": token, "seq": 1, "position": 30},
+        {"token": token, "seq": 1.5, "position": 3, "played": 3},
+        {"token": token, "seq": 1, "position": -1, "played": 3},
+        {"token": token, "seq": 1, "position": 3, "played": "30"},
+        {"token": token, "seq": 1, "position": 1e12, "played": 3},
+        {"token": token, "seq": 2**40, "position": 3, "played": 3},
+    ]
+    for bad in bad_beats:
         response = post_beat(client, **bad)
         assert response.status_code == 400 and "心跳数据" in response.json()["message"]
     assert not WatchBeat.objects.exists()

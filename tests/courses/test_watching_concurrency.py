@@ -55,10 +55,12 @@ def test_racing_beats_keep_the_ledger_the_session_and_the_daily_total_in_agreeme
     learner = make_learner(tree)
     enrolment = Enrolment.objects.get(pk=learner.enrolment.pk)
     current = watch_start(user=learner.user, lesson=learner.video_lesson, block_id=learner.block_id, now=T0)
-    beats = [
-        (lambda n=n: watch_heartbeat(token=current.token, seq=n, position=5 * n, played=5, now=T0 + dt.timedelta(seconds=5 * n)))
-        for n in range(1, THREADS + 1)
-    ]
+    def beat(n: int):  # type: ignore[no-untyped-def]
+        return lambda: watch_heartbeat(
+            token=current.token, seq=n, position=5 * n, played=5, now=T0 + dt.timedelta(seconds=5 * n)
+        )
+
+    beats = [beat(n) for n in range(1, THREADS + 1)]
     race(beats)
     credited = WatchSession.objects.filter(enrolment=enrolment).aggregate(s=Sum("credited_seconds"))["s"]
     state = TeacherWatchState.objects.get(teacher=learner.teacher)
