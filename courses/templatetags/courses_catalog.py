@@ -9,9 +9,9 @@ from django import template
 register = template.Library()
 
 
-@register.simple_tag
-def provider_courses(folder: Any) -> dict[str, Any]:
+@register.simple_tag(takes_context=True)
+def provider_courses(context: Any, folder: Any) -> dict[str, Any]:
     """{% provider_courses page as listing %}: the institution's published courses as catalog cards."""
     from courses.views.catalog import provider_context
 
-    return provider_context(folder=folder)
+    return provider_context(folder=folder, request=context.get("request"))

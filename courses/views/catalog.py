@@ -12,7 +12,6 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,10 +23,9 @@ from courses.selectors import (
     CatalogFilters,
     catalog_providers,
     catalog_search,
-    catalog_seats_left,
-    enrolment_window_state,
 )
-from courses.views.course_page import course_context, stage_labels, subject_labels
+from courses.views.catalog_cards import course_cards
+from courses.views.course_page import course_context
 from lms.api import Organisation
 from lms.vocab import SchoolStage, Subject
 
@@ -167,36 +165,15 @@ def _parse_hours(text: Any, errors: list[str], params: dict[str, str], found: di
         params[name], found[name] = text(name), value
 
 
-@dataclass
-class CourseCard:
-    """One result in the list, with what the template cannot compute itself."""
-
-    course: CoursePage
-    stages: list[str]
-    subjects: list[str]
-    window: str
-    seats_left: int | None
-
-
-def course_cards(courses: list[CoursePage]) -> list[CourseCard]:
-    seats = catalog_seats_left(courses=courses)
-    now = timezone.now()
-    return [
-        CourseCard(course=c, stages=stage_labels(c.audience_stages), subjects=subject_labels(c.audience_subjects),
-                   window=enrolment_window_state(course=c, now=now), seats_left=seats[c.pk])
-        for c in courses
-    ]
-
-
 PROVIDER_PAGE_LIMIT = 50
 
 
-def provider_context(*, folder: Any) -> dict[str, Any]:
+def provider_context(*, folder: Any, request: Any) -> dict[str, Any]:
     """An institution's folder page: its newest published courses and a link to all of them in the catalog."""
     results = catalog_search(filters=CatalogFilters(provider_id=folder.institution_id))
     courses = list(results[: PROVIDER_PAGE_LIMIT + 1])
     return {
-        "cards": course_cards(courses[:PROVIDER_PAGE_LIMIT]),
+        "cards": course_cards(courses=courses[:PROVIDER_PAGE_LIMIT], request=request),
         "more": len(courses) > PROVIDER_PAGE_LIMIT,
         "total": results.count() if len(courses) > PROVIDER_PAGE_LIMIT else len(courses),
         "catalog_query": urlencode({"provider": folder.institution_id}),
@@ -240,7 +217,8 @@ def catalog_context(*, request: Any, catalog: Any) -> dict[str, Any]:
     query = catalog_query_parse(request.GET, competencies=competencies, provider_ids={p.pk for p in providers})
     paginator = Paginator(catalog_search(filters=query.filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    cards = course_cards(list(page.object_list) if paginator.count else [])  # no second scan when nothing matched
+    # No second scan when nothing matched.
+    cards = course_cards(courses=list(page.object_list) if paginator.count else [], request=request)
     labels: dict[str, dict[str, Any]] = {
         "stage": dict(SchoolStage.choices), "subject": dict(Subject.choices), "mode": dict(DeliveryMode.choices),
         "point": {n.code: f"{n.code} {n.name}" for n in competencies},

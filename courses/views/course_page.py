@@ -14,23 +14,10 @@ from django.utils import timezone
 
 from courses.models import CourseHours, CoursePage, Enrolment, EnrolmentStatus, LessonPage, LessonProgress, ModulePage
 from courses.selectors import course_seats_left, enrolment_for, enrolment_window_state
+from courses.views.catalog_cards import stage_labels, subject_labels, window_badge
 from lms.api import Teacher, teacher_for_user
-from lms.vocab import SchoolStage, Subject
 
 STUDYING = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
-
-
-_STAGES: dict[str, Any] = dict(SchoolStage.choices)  # lazy labels: translated when shown
-_SUBJECTS: dict[str, Any] = dict(Subject.choices)
-
-
-def stage_labels(codes: Any) -> list[str]:
-    """Translated labels of the stored stage codes; an unknown code is shown as it is."""
-    return [str(_STAGES.get(code, code)) for code in (codes or [])]
-
-
-def subject_labels(codes: Any) -> list[str]:
-    return [str(_SUBJECTS.get(code, code)) for code in (codes or [])]
 
 
 @dataclass
@@ -154,6 +141,7 @@ def course_context(*, request: Any, course: CoursePage) -> dict[str, Any]:
         "capability_points": list(course.capability_points.all().order_by("position", "code")),
         "seats_left": seats_left,
         "window": window,
+        "badge": window_badge(window=window, seats_left=seats_left),
         "prerequisites": prerequisites,
         "outline": outline,
         "lesson_count": sum(len(m.lessons) for m in outline),
