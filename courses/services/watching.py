@@ -5,6 +5,7 @@ never for skipping ahead, never beyond the video's required time or the teacher'
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import secrets
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from courses.models import Enrolment, EnrolmentStatus, LessonPage, TeacherWatchS
 from courses.selectors.progress import lesson_course, lesson_video, video_resume
 from courses.services.watching_sql import LockedBeat, beat_lock, beat_write
 from lms.api import teacher_for_user
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def watch_heartbeat(
         with transaction.atomic():
             result, locked = _beat(token=token, seq=seq, position=position, played=played, now=now, rules=rules)
             if locked is not None and result.credited and result.block_credited >= result.required_seconds:
-                result = _video_reached(result, locked)
+                result = _video_reached_safely(result, locked)
     except IntegrityError:
         # The unique (session, seq) constraint: a concurrent copy of this beat got in first.
         return BeatResult(0, 0, 0, 0, Refusal.DUPLICATE, refusal_message(Refusal.DUPLICATE, rules=rules), False)
@@ -221,6 +224,16 @@ def _beat(
         credited=credit, block_credited=before + credit, required_seconds=locked.required_seconds,
         furthest=locked.furthest, refused_reason=reason, message=refusal_message(reason, rules=rules) if reason else "",
     ), locked
+
+
+def _video_reached_safely(result: BeatResult, locked: LockedBeat) -> BeatResult:
+    """The beat counts even if updating progress fails; opening the lesson page retries the update."""
+    try:
+        with transaction.atomic():
+            return _video_reached(result, locked)
+    except Exception:
+        logger.exception("Progress update after video %s of session %s failed", locked.lesson_id, locked.session_id)
+        return result
 
 
 def _video_reached(result: BeatResult, locked: LockedBeat) -> BeatResult:

@@ -212,3 +212,16 @@ def test_a_session_caches_the_video_rules(learner):
     session = start(learner)
     assert (session.required_seconds, session.duration_seconds, session.credited_before) == (300, 600, 0)
     assert TeacherWatchState.objects.get(teacher=learner.teacher).current_session == session
+
+
+def test_the_beat_counts_even_if_the_progress_update_fails(tree, monkeypatch):
+    learner = make_learner(tree, required_minutes=0.5, duration_minutes=10)
+
+    def broken(**_kwargs):
+        raise RuntimeError("progress store unavailable")
+
+    monkeypatch.setattr("courses.services.progress.lesson_progress_update", broken)
+    session = start(learner)
+    result = beat(session, 1, 30)
+    assert result.accepted and result.credited == 30 and not result.lesson_done
+    assert credited_total(learner) == 30
