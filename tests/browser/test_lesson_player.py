@@ -56,6 +56,7 @@ def test_playing_the_video_is_counted_and_the_lesson_is_done(page, live_server, 
         "document.querySelector('[data-lesson-status]').textContent.includes('已完成')", timeout=30_000
     )
     assert label.inner_text() == "已计时 0.1 / 需 0.1 分钟"
+    assert page.inner_text(".video-status") == "本视频的规定观看时间已计满。"
     page.screenshot(path="test-results/lesson-player.png", full_page=True)
     credited = sum(WatchBeat.objects.filter(session__enrolment=enrolment).values_list("credited_seconds", flat=True))
     assert credited == 6

@@ -49,6 +49,7 @@
     this.timer = null;
     this.lastBeatAt = 0;
     this.chain = Promise.resolve();  // beats go one after another, in sequence order
+    if (this.required && Number(box.dataset.credited) >= this.required) box.classList.add("reached");
     this.bind();
   }
 
@@ -100,7 +101,7 @@
     var self = this;
     if (!this.counting() || this.timer) return;
     this.tickAt = performance.now();
-    this.say(config.messages.counting);
+    if (!this.box.classList.contains("reached")) this.say(config.messages.counting);
     // The server counts from the start of a viewing: open one (or a fresh one after idling) right away.
     this.chain = this.chain.then(function () { return self.ensureSession(); }).catch(function () {
       self.say(config.messages.network);
@@ -171,7 +172,7 @@
     }
     if (data.message) {
       this.say(data.message);
-    } else if (data.ok && this.counting()) {
+    } else if (data.ok && this.counting() && !this.box.classList.contains("reached")) {
       this.say(config.messages.counting);
     }
     if (data.lesson_done) {
@@ -180,6 +181,8 @@
         status.textContent = config.messages.lessonDone;
         status.classList.add("done");
       }
+      var pending = document.querySelector("[data-lesson-requirement]");
+      if (pending) pending.hidden = true;
     }
   };
 
