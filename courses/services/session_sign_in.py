@@ -27,6 +27,7 @@ from courses.models import (
     SessionStatus,
     page_course,
 )
+from courses.services.progress import lesson_progress_update
 from courses.selectors.school_sessions import OfflineBlock, offline_block_find, school_sessions_open_for_sign_in
 from courses.signin import (
     SignInToken,
@@ -226,8 +227,11 @@ def offline_block_sign_in(
         return existing
     try:
         with transaction.atomic():
-            return OfflineAttendance.objects.create(
+            attendance = OfflineAttendance.objects.create(
                 enrolment=enrolment, lesson=lesson, block_id=block_id, signed_in_at=now, method=method
             )
+            # A lesson whose only requirement was this sign-in is done now, and may complete the course.
+            lesson_progress_update(enrolment=enrolment, lesson=lesson, now=now)
+            return attendance
     except IntegrityError:
         return OfflineAttendance.objects.get(enrolment=enrolment, lesson=lesson, block_id=block_id)

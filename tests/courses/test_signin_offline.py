@@ -182,3 +182,18 @@ def test_scanning_a_blocks_qr_signs_in(client, lesson, enrolled):
     token = offline_token(lesson_id=lesson.pk, block_id="now")
     assert client.get(reverse("courses:sign_in_qr", args=[token])).status_code == 302
     assert OfflineAttendance.objects.get().method == "qr"
+
+
+def test_signing_in_completes_a_lesson_whose_only_requirement_is_the_session(tree):
+    from courses.models import EnrolmentStatus, HoursEntry, LessonProgress, ProgressStatus
+
+    course = make_course(institution=tree.institution, title="集中面授", delivery_mode="offline",
+                         lessons=[LessonSpec(title="面授", body=[offline_block(starts_at=START, ends_at=END, block_id="b")])])
+    lesson = LessonPage.objects.descendant_of(course).get(title="面授")
+    teacher = make_teacher(school=tree.school_a1_1, real_name="王芳")
+    enrolment = Enrolment.objects.create(teacher=teacher, course=course, enrolled_at=timezone.now())
+    offline_block_sign_in(user=teacher.user, lesson=lesson, block_id="b", code=code_for(lesson, "b"), now=DURING)
+    assert LessonProgress.objects.get(enrolment=enrolment, lesson=lesson).status == ProgressStatus.DONE
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+    assert HoursEntry.objects.filter(teacher=teacher).count() == 1
