@@ -7,6 +7,8 @@ from courses.views import dashboard, hours, hours_import, me, policy
 app_name = "courses"
 
 urlpatterns = [
+    # First: the player's heartbeat is the busiest URL of the site.
+    path("", include("courses.urls_learning")),
     path("manage/hours/", hours.hours_manage, name="hours_manage"),
     path("manage/hours/teachers/<int:teacher_id>/", hours.hours_teacher, name="hours_teacher"),
     path("manage/hours/teachers/<int:teacher_id>/record/", hours.hours_record, name="hours_record"),
@@ -19,6 +21,5 @@ urlpatterns = [
     path("me/hours/", me.my_hours, name="my_hours"),
     path("me/courses/", dashboard.my_courses, name="my_courses"),
     path("", include("courses.urls_enrolment")),
-    path("", include("courses.urls_learning")),
     path("", include("courses.urls_sessions")),
 ]
