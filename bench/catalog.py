@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import sys
 import time
@@ -320,15 +321,18 @@ def main() -> None:
         client.get("/courses/", params)
 
     timings: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     slowest_sql: dict[str, tuple[float, str, int]] = {}
+    load_before = os.getloadavg()[0]
     for label, make_params in kinds.items():
-        millis = []
+        millis, cpu[label] = [], []
         for _ in range(args.samples):
             params = make_params()
             with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 response = client.get("/courses/", params)
                 millis.append((time.perf_counter() - started) * 1000)
+                cpu[label].append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200, (label, params, response.status_code)
             assert b'class="catalog-alert"' not in response.content, (label, params)
             worst = max(queries.captured_queries, key=lambda q: float(q["time"]))
@@ -336,16 +340,21 @@ def main() -> None:
                 slowest_sql[label] = (float(worst["time"]) * 1000, worst["sql"], len(queries.captured_queries))
         timings[label] = millis
 
-    print(f"server time of GET /courses/ (client.get, in-process), {args.samples} requests per kind:")
-    print(f"  {'kind':<18} {'p50':>8} {'p95':>8} {'max':>8}  queries  slowest SQL")
+    load_after = os.getloadavg()[0]
+    print(f"server time of GET /courses/ (client.get, in-process), {args.samples} requests per kind;")
+    print(f"load average {load_before:.1f} before, {load_after:.1f} after on {os.cpu_count()} CPUs "
+          "(above ~1 other processes share the CPUs and the wall-clock times grow with them):")
+    print(f"  {'kind':<18} {'p50':>8} {'p95':>8} {'max':>8}  {'CPU p50':>8}  queries  slowest SQL")
     for label, millis in timings.items():
         sql_ms, _sql, count = slowest_sql[label]
         print(f"  {label:<18} {percentile(millis, .5):6.1f}ms {percentile(millis, .95):6.1f}ms {max(millis):6.1f}ms"
-              f"  {count:>7}  {sql_ms:6.1f}ms")
+              f"  {percentile(cpu[label], .5):6.1f}ms  {count:>7}  {sql_ms:6.1f}ms")
     everything = [m for millis in timings.values() for m in millis]
     p95 = percentile(everything, .95)
-    print(f"  {'overall':<18} {percentile(everything, .5):6.1f}ms {p95:6.1f}ms {max(everything):6.1f}ms")
-    print(f"target p95 < {TARGET_P95_MS:.0f} ms: {'OK' if p95 < TARGET_P95_MS else 'SLOW'}")
+    print(f"  {'overall':<18} {percentile(everything, .5):6.1f}ms {p95:6.1f}ms {max(everything):6.1f}ms"
+          f"  {percentile([c for values in cpu.values() for c in values], .5):6.1f}ms")
+    print(f"target p95 < {TARGET_P95_MS:.0f} ms: {'OK' if p95 < TARGET_P95_MS else 'SLOW'}"
+          " (CPU = this process's CPU time for the request: Django, templates, the database driver)")
 
     if args.explain:
         with connection.cursor() as cursor:

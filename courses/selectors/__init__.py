@@ -4,6 +4,7 @@ from .catalog import course_pages_user_can_approve, courses_published, user_can_
 from .catalog_search import (
     CATALOG_SORTS,
     CatalogFilters,
+    catalog_courses_load,
     catalog_providers,
     catalog_search,
     catalog_seats_left,
@@ -67,6 +68,7 @@ __all__ = [
     "user_can_manage_cohort",
     "user_can_view_cohorts",
     "CatalogFilters",
+    "catalog_courses_load",
     "catalog_providers",
     "catalog_search",
     "catalog_seats_left",

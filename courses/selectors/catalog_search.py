@@ -1,7 +1,8 @@
 """The catalog's search: published courses narrowed by the filters a teacher chose.
 
-Works the same on SQLite and PostgreSQL: Chinese substrings through icontains (LIKE), audience
-lists (JSON arrays of codes) through icontains on their JSON text with the code in quotes.
+Works the same on SQLite and PostgreSQL: Chinese substrings through LIKE (icontains when the word has
+letter case), audience lists (JSON arrays of codes) through jsonb containment on PostgreSQL and
+icontains on their JSON text elsewhere. PostgreSQL's planning aids are in migration courses/0008.
 """
 
 from __future__ import annotations
@@ -54,27 +55,46 @@ class CatalogFilters:
     now: dt.datetime | None = field(default=None, compare=False)
 
 
+def _published() -> QuerySet[CoursePage]:
+    """courses_published() (live, hours filed) without joining the page table: "not among the pages that
+    are not live". The paginator's count then reads only the course and hours tables (and the few draft
+    pages, partial index in migration 0009) unless a filter needs a page column (title, sort)."""
+    drafts = Page.objects.filter(live=False).values("pk")
+    return CoursePage.objects.filter(filed_hours__isnull=False).exclude(pk__in=drafts)
+
+
 def catalog_search(*, filters: CatalogFilters) -> QuerySet[CoursePage]:
-    """Published courses matching the filters, sorted, with provider, filed hours and capability points loaded."""
-    courses = courses_published()
+    """Published courses matching the filters, sorted. Page through `.values_list("pk", flat=True)` and load
+    the page's rows with catalog_courses_load: the sort then runs on narrow rows (ids and sort keys, from
+    the live-pages index on PostgreSQL) instead of whole page rows."""
+    courses = _published()
     if filters.within is not None:
         courses = courses.filter(path__startswith=filters.within.path)  # treebeard: descendants share the path prefix
-    courses = _narrow(courses, filters)
-    return (
-        courses.select_related("provider", "filed_hours")
+    return _narrow(courses, filters).order_by(*_ORDERINGS.get(filters.sort, _ORDERINGS["newest"]))
+
+
+def catalog_courses_load(*, ids: list[int]) -> list[CoursePage]:
+    """The courses with these ids, in this order, with provider, filed hours and capability points loaded."""
+    if not ids:
+        return []
+    rows = (
+        CoursePage.objects.filter(pk__in=ids).select_related("provider", "filed_hours")
         .prefetch_related(Prefetch("capability_points", queryset=FrameworkNode.objects.order_by("position", "code")))
-        .order_by(*_ORDERINGS.get(filters.sort, _ORDERINGS["newest"]))
     )
+    by_id = {course.pk: course for course in rows}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def _narrow(courses: QuerySet[CoursePage], filters: CatalogFilters) -> QuerySet[CoursePage]:
+    if filters.words:
+        # Already implied; said again so the title search reads the live pages' (id, title) index of 0008.
+        courses = courses.filter(live=True)
     for word in filters.words:
         courses = courses.filter(_word_matches(word))
     if filters.stage:
-        # The JSON text of ["primary", "junior"] holds "primary" in quotes: no false match on a longer code.
-        courses = courses.filter(audience_stages__icontains=f'"{filters.stage}"')
+        courses = courses.filter(_audience_has("audience_stages", filters.stage))
     if filters.subject:
-        courses = courses.filter(audience_subjects__icontains=f'"{filters.subject}"')
+        courses = courses.filter(_audience_has("audience_subjects", filters.subject))
     if filters.delivery_mode:
         courses = courses.filter(delivery_mode=filters.delivery_mode)
     if filters.capability_point_ids:
@@ -94,6 +114,14 @@ def _narrow(courses: QuerySet[CoursePage], filters: CatalogFilters) -> QuerySet[
     if filters.open_now:
         courses = _open_now(courses, filters.now or timezone.now())
     return courses
+
+
+def _audience_has(field_name: str, code: str) -> Q:
+    """The JSON list holds the code. PostgreSQL: jsonb containment (@>, GIN-indexed by migration 0008);
+    elsewhere the JSON text holds the code in quotes ("primary" never matches inside a longer code)."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field_name}__contains": [code]})
+    return Q(**{f"{field_name}__icontains": f'"{code}"'})
 
 
 def _word_matches(word: str) -> Q:

@@ -21,6 +21,7 @@ from courses.models import CoursePage, DeliveryMode
 from courses.selectors import (
     CATALOG_SORTS,
     CatalogFilters,
+    catalog_courses_load,
     catalog_providers,
     catalog_search,
 )
@@ -170,12 +171,12 @@ PROVIDER_PAGE_LIMIT = 50
 
 def provider_context(*, folder: Any, request: Any) -> dict[str, Any]:
     """An institution's folder page: its newest published courses and a link to all of them in the catalog."""
-    results = catalog_search(filters=CatalogFilters(provider_id=folder.institution_id))
-    courses = list(results[: PROVIDER_PAGE_LIMIT + 1])
+    results = catalog_search(filters=CatalogFilters(provider_id=folder.institution_id)).values_list("pk", flat=True)
+    ids = list(results[: PROVIDER_PAGE_LIMIT + 1])
     return {
-        "cards": course_cards(courses=courses[:PROVIDER_PAGE_LIMIT], request=request),
-        "more": len(courses) > PROVIDER_PAGE_LIMIT,
-        "total": results.count() if len(courses) > PROVIDER_PAGE_LIMIT else len(courses),
+        "cards": course_cards(courses=catalog_courses_load(ids=ids[:PROVIDER_PAGE_LIMIT]), request=request),
+        "more": len(ids) > PROVIDER_PAGE_LIMIT,
+        "total": results.count() if len(ids) > PROVIDER_PAGE_LIMIT else len(ids),
         "catalog_query": urlencode({"provider": folder.institution_id}),
     }
 
@@ -215,10 +216,10 @@ def catalog_context(*, request: Any, catalog: Any) -> dict[str, Any]:
     # There is one catalog (CatalogPage.max_count): every course is below it, no path filter needed.
     providers: list[Organisation] = list(catalog_providers())
     query = catalog_query_parse(request.GET, competencies=competencies, provider_ids={p.pk for p in providers})
-    paginator = Paginator(catalog_search(filters=query.filters), PAGE_SIZE)
+    paginator = Paginator(catalog_search(filters=query.filters).values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
-    # No second scan when nothing matched.
-    cards = course_cards(courses=list(page.object_list) if paginator.count else [], request=request)
+    ids = list(page.object_list) if paginator.count else []  # no second scan when nothing matched
+    cards = course_cards(courses=catalog_courses_load(ids=ids), request=request)
     labels: dict[str, dict[str, Any]] = {
         "stage": dict(SchoolStage.choices), "subject": dict(Subject.choices), "mode": dict(DeliveryMode.choices),
         "point": {n.code: f"{n.code} {n.name}" for n in competencies},

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from assessments.api import competencies_current, framework_2_0_core_ensure
 from courses.models import CoursePage, Enrolment
-from courses.selectors import CatalogFilters, catalog_search
+from courses.selectors import CatalogFilters, catalog_courses_load, catalog_search
 from lms.api import OrganisationKind
 from lms.services import organisation_create
 from tests.courses.catalog_factories import make_course
@@ -246,13 +246,23 @@ def test_cards_show_provider_hours_labels_and_seats(client, tree):
         assert text in html
 
 
+def test_catalog_search_without_filters_is_exactly_courses_published(tree):
+    from courses.selectors import courses_published
+
+    make_course(institution=tree.institution, code="LIVE")
+    make_course(institution=tree.institution, code="DRAFTED", publish=False).unpublish()
+    make_course(institution=tree.institution, code="NOHOURS", file_hours=False)
+
+    assert set(catalog_search(filters=CatalogFilters())) == set(courses_published())
+
+
 def test_catalog_search_selector_on_its_own(tree):
     make_course(institution=tree.institution, title="技术支持的课堂讲授", code="SEL1", audience_stages=["primary"])
     make_course(institution=tree.institution, title="技术支持的课堂导入", code="SEL2", audience_stages=["junior"])
 
     found = catalog_search(filters=CatalogFilters(words=("课堂",), stage="primary"))
 
-    assert [c.code for c in found] == ["SEL1"]
+    assert [c.code for c in catalog_courses_load(ids=list(found.values_list("pk", flat=True)))] == ["SEL1"]
 
 
 def test_catalog_page_runs_a_fixed_number_of_queries(client, tree, django_assert_max_num_queries):
