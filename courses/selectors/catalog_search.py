@@ -25,6 +25,10 @@ from courses.selectors.catalog import courses_published
 from courses.selectors.enrolment import SEAT_TAKING
 from lms.api import Organisation, OrganisationKind
 
+CARD_FIELDS = (
+    "title", "url_path", "live", "code", "summary", "delivery_mode", "audience_stages", "audience_subjects", "seats",
+    "enrol_opens_at", "enrol_closes_at", "provider__name", "filed_hours__total",
+)
 CATALOG_SORTS = ("newest", "hours_desc", "hours_asc", "title")
 WindowState = Literal["not_open", "open", "closed"]
 
@@ -79,6 +83,7 @@ def catalog_courses_load(*, ids: list[int]) -> list[CoursePage]:
         return []
     rows = (
         CoursePage.objects.filter(pk__in=ids).select_related("provider", "filed_hours")
+        .only(*CARD_FIELDS)  # a page row has some 50 columns; a card needs these
         .prefetch_related(Prefetch("capability_points", queryset=FrameworkNode.objects.order_by("position", "code")))
     )
     by_id = {course.pk: course for course in rows}
