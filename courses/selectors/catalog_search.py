@@ -13,14 +13,25 @@ from decimal import Decimal
 from typing import Literal
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import Page
 
 from assessments.api import FrameworkNode
-from courses.models import CoursePage, Enrolment
+from courses.models import CoursePage, Enrolment, ProviderIndexPage
 from courses.selectors.catalog import courses_published
 from courses.selectors.enrolment import SEAT_TAKING
 from lms.api import Organisation, OrganisationKind
@@ -92,8 +103,10 @@ def catalog_courses_load(*, ids: list[int]) -> list[CoursePage]:
 
 def _narrow(courses: QuerySet[CoursePage], filters: CatalogFilters) -> QuerySet[CoursePage]:
     if filters.words:
-        # Already implied; said again so the title search reads the live pages' (id, title) index of 0008.
-        courses = courses.filter(live=True)
+        # Both already implied (published; a course sits one level below the institution folders), said
+        # again so the title search reads the courses' part of the live pages' index (migration 0010).
+        folder_depth = ProviderIndexPage.objects.order_by().values("depth")[:1]
+        courses = courses.filter(live=True, depth=ExpressionWrapper(Subquery(folder_depth) + 1, IntegerField()))
     for word in filters.words:
         courses = courses.filter(_word_matches(word))
     if filters.stage:
