@@ -14,7 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from courses.models import CoursePage
+from courses.models import CoursePage, DeliveryMode
 from courses.selectors import catalog_seats_left, enrolment_window_state
 from lms.vocab import SchoolStage, Subject
 
@@ -86,20 +86,31 @@ class CourseCard:
     deadline: str
 
 
+def _names(choices: Any) -> dict[str, str]:
+    """A vocabulary's labels in the active language, translated once for a whole list of cards."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def course_cards(*, courses: list[CoursePage], request: Any) -> list[CourseCard]:
-    """Cards for courses loaded by catalog_search (provider, filed hours and capability points already there)."""
+    """Cards for courses loaded by catalog_courses_load (provider, filed hours and capability points there)."""
     seats = catalog_seats_left(courses=courses)
     now = timezone.now()
+    stages, subjects, modes = _names(SchoolStage), _names(Subject), _names(DeliveryMode)
+    badges: dict[tuple[str, bool], tuple[str, str]] = {}
     cards = []
     for course in courses:
-        window = enrolment_window_state(course=course, now=now)
+        window, left = enrolment_window_state(course=course, now=now), seats[course.pk]
+        badge_key = (window, left == 0)
+        if badge_key not in badges:
+            badges[badge_key] = window_badge(window=window, seats_left=left)
         cards.append(CourseCard(
             url=course.get_url(request) or "", title=course.title, code=course.code, provider=course.provider.name,
-            mode=course.delivery_mode, mode_label=str(course.get_delivery_mode_display()),
+            mode=course.delivery_mode, mode_label=modes.get(course.delivery_mode, course.delivery_mode),
             summary=Truncator(course.summary).chars(SUMMARY_CHARS),
-            stages=stage_labels(course.audience_stages), subjects=subject_labels(course.audience_subjects),
+            stages=[stages.get(code, code) for code in course.audience_stages or []],
+            subjects=[subjects.get(code, code) for code in course.audience_subjects or []],
             points=[(point.code, point.name) for point in course.capability_points.all()],
-            hours=hours_text(course.filed_hours.total), badge=window_badge(window=window, seats_left=seats[course.pk]),
-            seats=seats_text(seats[course.pk]), deadline=deadline_text(course, window),
+            hours=hours_text(course.filed_hours.total), badge=badges[badge_key],
+            seats=seats_text(left), deadline=deadline_text(course, window),
         ))
     return cards
