@@ -234,6 +234,8 @@ LEARNING_HEARTBEAT_SECONDS = int(os.environ.get("LEARNING_HEARTBEAT_SECONDS", "3
 LEARNING_HEARTBEAT_TOLERANCE_SECONDS = int(os.environ.get("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", "5"))
 LEARNING_DAILY_CAP_MINUTES = int(os.environ.get("LEARNING_DAILY_CAP_MINUTES", "240"))
 LEARNING_SESSION_IDLE_SECONDS = int(os.environ.get("LEARNING_SESSION_IDLE_SECONDS", "120"))
+# PostgreSQL: commit heartbeats without waiting for the WAL flush (a crash may drop < 1 s of beats).
+LEARNING_HEARTBEAT_ASYNC_COMMIT = os.environ.get("LEARNING_HEARTBEAT_ASYNC_COMMIT", "1") == "1"
 
 # School-based sessions (校本研修) and offline-session sign-in: rotating codes and their limits.
 SIGN_IN_CODE_SECONDS = 60
