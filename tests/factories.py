@@ -49,6 +49,8 @@ def ensure_site_tree() -> None:
     )
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
+    # The cached site root paths may name a site of an earlier test's database state.
+    Site.clear_site_root_paths_cache()
     if Site.objects.filter(is_default_site=True).exists():
         return
     locale = Locale.objects.get_or_create(language_code="zh-hans")[0]
