@@ -148,8 +148,12 @@ def course_lessons_total(*, course: CoursePage) -> int:
     return LessonPage.objects.live().descendant_of(course).count()
 
 
-def _lessons_done() -> Count:
-    return Count("lesson_progress", filter=Q(lesson_progress__status=ProgressStatus.DONE))
+def lessons_done_count(*, required_only: bool = False) -> Count:
+    """Annotation on enrolments: lessons done (only required ones when asked)."""
+    done = Q(lesson_progress__status=ProgressStatus.DONE)
+    if required_only:
+        done &= Q(lesson_progress__lesson__required=True)
+    return Count("lesson_progress", filter=done)
 
 
 def _scoped_enrolments(user: UserLike, cohort: Cohort) -> QuerySet[Enrolment]:
@@ -165,7 +169,7 @@ def cohort_members(*, user: UserLike, cohort: Cohort) -> QuerySet[Enrolment]:
         _scoped_enrolments(user, cohort)
         .select_related("teacher", "teacher__school")
         .defer("teacher__id_number_encrypted")
-        .annotate(lessons_done=_lessons_done())
+        .annotate(lessons_done=lessons_done_count())
         .order_by("teacher__school__path", "teacher__real_name", "id")
     )
 
@@ -188,14 +192,13 @@ def enrolment_teacher_ids(*, cohort: Cohort, teacher_ids: list[int]) -> set[int]
     )
 
 
-def _lessons_total_subquery() -> Subquery:
-    lessons = (
-        LessonPage.objects.filter(live=True, path__startswith=OuterRef("course__path"))
-        .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT"))
-        .values("n")
-    )
-    return Subquery(lessons, output_field=IntegerField())
+def lessons_total_subquery(*, required_only: bool = False) -> Subquery:
+    """Annotation on enrolments: the course's live lessons (only required ones when asked)."""
+    lessons = LessonPage.objects.filter(live=True, path__startswith=OuterRef("course__path"))
+    if required_only:
+        lessons = lessons.filter(required=True)
+    counted = lessons.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 def enrolments_of(*, teacher: Teacher) -> QuerySet[Enrolment]:
@@ -203,7 +206,7 @@ def enrolments_of(*, teacher: Teacher) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(teacher=teacher)
         .select_related("course", "course__filed_hours", "cohort")
-        .annotate(lessons_done=_lessons_done(), lessons_total=Coalesce(_lessons_total_subquery(), 0))
+        .annotate(lessons_done=lessons_done_count(), lessons_total=Coalesce(lessons_total_subquery(), 0))
         .order_by("-enrolled_at", "-id")
     )
 
@@ -222,6 +225,8 @@ __all__ = [
     "course_lessons_total",
     "enrolment_teacher_ids",
     "enrolments_of",
+    "lessons_done_count",
+    "lessons_total_subquery",
     "user_can_create_cohorts",
     "user_can_manage_cohort",
     "user_can_manage_organisation_cohorts",

@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from courses.models import (
     Enrolment,
     EnrolmentStatus,
     LessonPage,
-    LessonProgress,
-    ProgressStatus,
     SchoolSession,
     SessionStatus,
 )
+from courses.selectors.cohorts import lessons_done_count, lessons_total_subquery
 from lms.api import Teacher
 
 
@@ -44,40 +44,44 @@ class Upcoming:
 
 def my_course_progress(*, teacher: Teacher) -> list[CourseProgress]:
     """Active first, then completed; withdrawn enrolments are left out."""
-    enrolments = list(
+    enrolments = (
         Enrolment.objects.filter(teacher=teacher)
         .exclude(status=EnrolmentStatus.WITHDRAWN)
         .select_related("course", "course__provider", "course__filed_hours", "cohort")
+        .annotate(
+            required_done=lessons_done_count(required_only=True),
+            required_total=Coalesce(lessons_total_subquery(required_only=True), 0),
+        )
         .order_by("status", "-enrolled_at")
     )
-    done = dict(
-        LessonProgress.objects.filter(enrolment__in=enrolments, status=ProgressStatus.DONE, lesson__required=True)
-        .values_list("enrolment_id")
-        .annotate(n=Count("id"))
-    )
-    result = []
-    for enrolment in enrolments:
-        required = LessonPage.objects.live().descendant_of(enrolment.course).filter(required=True).count()
-        result.append(CourseProgress(enrolment, done.get(enrolment.pk, 0), required))
-    return result
+    return [CourseProgress(e, e.required_done, e.required_total) for e in enrolments]
+
+
+def _offline_sessions_ahead(active: list[Enrolment], now: dt.datetime) -> list[Upcoming]:
+    """Face-to-face sessions still to come in the lessons of these courses (one query for all of them)."""
+    if not active:
+        return []
+    in_courses = Q(pk__in=[])
+    for enrolment in active:
+        in_courses |= Q(path__startswith=enrolment.course.path)
+    found = []
+    for lesson in LessonPage.objects.live().filter(in_courses, body__icontains="offline_session"):
+        for block in lesson.body:
+            if block.block_type == "offline_session" and block.value["ends_at"] and block.value["ends_at"] >= now:
+                found.append(Upcoming(block.value["starts_at"], block.value["title"], block.value["place"],
+                                      "offline_session", lesson.url or ""))
+    return found
 
 
 def my_upcoming(*, teacher: Teacher, progress: list[CourseProgress], limit: int = 8) -> list[Upcoming]:
     now = timezone.now()
-    items: list[Upcoming] = []
     sessions = SchoolSession.objects.filter(
-        Q(school_id=teacher.school_id), ends_at__gte=now
+        school_id=teacher.school_id, ends_at__gte=now
     ).exclude(status=SessionStatus.CANCELLED).order_by("starts_at")[:limit]
-    items += [Upcoming(s.starts_at, s.topic, s.place, "school_session", "") for s in sessions]
-    for item in progress:
-        enrolment = item.enrolment
-        if enrolment.status != EnrolmentStatus.ACTIVE:
-            continue
-        for lesson in LessonPage.objects.live().descendant_of(enrolment.course):
-            for block in lesson.body:
-                if block.block_type == "offline_session" and block.value["ends_at"] and block.value["ends_at"] >= now:
-                    items.append(Upcoming(block.value["starts_at"], block.value["title"], block.value["place"],
-                                          "offline_session", lesson.url or ""))
+    items = [Upcoming(s.starts_at, s.topic, s.place, "school_session", "") for s in sessions]
+    active = [item.enrolment for item in progress if item.enrolment.status == EnrolmentStatus.ACTIVE]
+    items += _offline_sessions_ahead(active, now)
+    for enrolment in active:
         if enrolment.cohort and enrolment.cohort.ends_on and enrolment.cohort.ends_on >= now.date():
             end = dt.datetime.combine(enrolment.cohort.ends_on, dt.time(23, 59), tzinfo=timezone.get_current_timezone())
             items.append(Upcoming(end, enrolment.course.title, enrolment.cohort.name, "deadline", enrolment.course.url or ""))

@@ -72,3 +72,24 @@ def test_an_account_without_a_teacher_record_goes_to_the_workspace(client, tree)
     client.force_login(make_user("plain"))
     response = client.get("/me/courses/")
     assert response.status_code == 302
+
+
+def test_face_to_face_sessions_ahead_in_my_courses_are_listed(client, tree, teacher):
+    import uuid
+
+    from courses.services import LessonSpec
+
+    start = timezone.now() + dt.timedelta(days=3)
+    block = {
+        "type": "offline_session", "id": str(uuid.uuid4()),
+        "value": {"title": "集中研修：课例研讨", "starts_at": start.isoformat(),
+                  "ends_at": (start + dt.timedelta(hours=2)).isoformat(), "place": "县教师发展中心", "sign_in_required": True},
+    }
+    course = make_course(institution=tree.institution, lessons=[LessonSpec(title="面授", body=[block])])
+    make_course(institution=tree.institution, title="未报名的课程", lessons=[LessonSpec(title="面授", body=[
+        {**block, "id": str(uuid.uuid4()), "value": {**block["value"], "title": "别的课的面授"}}])])
+    enrolment_self(user=teacher.user, course=course)
+    client.force_login(teacher.user)
+    page = client.get("/me/courses/").content.decode()
+    assert "集中研修：课例研讨" in page
+    assert "别的课的面授" not in page
