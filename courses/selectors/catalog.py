@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from wagtail.models import Page
 
 from courses.models import CoursePage, ProviderIndexPage
@@ -37,14 +37,16 @@ def user_can_approve_course_page(*, user: Any, page: Page) -> bool:
 
 
 def course_pages_user_can_approve(*, user: Any) -> QuerySet[Page]:
-    """Catalog pages (courses, modules, lessons) whose approval falls to this user."""
+    """Catalog pages (courses, modules, lessons) whose approval falls to this user: those of institutions
+    below a node where they hold a county-or-above admin role (an institution is never such a node)."""
     paths = jurisdiction_paths(user=user, roles=ORGANISATION_MANAGER_ROLES)
-    folders = ProviderIndexPage.objects.select_related("institution")
+    folders = ProviderIndexPage.objects.all()
     if paths is not None:
-        folders = folders.filter(
-            pk__in=[f.pk for f in folders if (b := f.institution.get_parent()) and any(b.path.startswith(p) for p in paths)]
-        )
-    condition = Page.objects.none()
-    for folder in folders:
-        condition = condition | Page.objects.descendant_of(folder)
-    return condition
+        below = Q(pk__in=[])
+        for prefix in paths:
+            below |= Q(institution__path__startswith=prefix)
+        folders = folders.filter(below)
+    in_folders = Q(pk__in=[])
+    for folder_path in folders.values_list("path", flat=True):
+        in_folders |= Q(path__startswith=folder_path, depth__gt=len(folder_path) // Page.steplen)
+    return Page.objects.filter(in_folders)

@@ -121,3 +121,20 @@ def test_approving_lower_hours_publishes_the_filed_figures(tree, county_institut
     state.task.specific.on_action(state, county, "approve", comment="", hours_online=Decimal(12))
     course.refresh_from_db()
     assert course.live and course.proposed_hours_online == Decimal(12)
+
+
+def test_the_pages_a_bureau_moderates_are_those_of_institutions_below_it(tree, county_institution):
+    from courses.selectors import course_pages_user_can_approve
+
+    own = make_course(institution=county_institution, publish=False, file_hours=False)
+    provincial = make_course(institution=tree.institution, publish=False, file_hours=False)
+    county = make_user("c1", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+    province = make_user("p", role=Role.PROVINCE_ADMIN, organisation=tree.province)
+    elsewhere = make_user("c2", role=Role.COUNTY_ADMIN, organisation=tree.county_a2)
+
+    county_pages = set(course_pages_user_can_approve(user=county).values_list("pk", flat=True))
+    assert own.pk in county_pages and provincial.pk not in county_pages
+    assert set(Page.objects.descendant_of(own).values_list("pk", flat=True)) <= county_pages
+    assert ProviderIndexPage.objects.get(institution=county_institution).pk not in county_pages
+    assert {own.pk, provincial.pk} <= set(course_pages_user_can_approve(user=province).values_list("pk", flat=True))
+    assert not course_pages_user_can_approve(user=elsewhere).exists()
