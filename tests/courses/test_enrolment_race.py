@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
-from django.utils import translation
+from django.db import connection
 
 from courses.models import Enrolment, EnrolmentStatus
 from courses.services import enrolment_self
 from courses.services import enrolment as enrolment_service
+from tests.concurrency import race
 from tests.courses.catalog_factories import make_course
 from tests.factories import make_teacher
 
@@ -24,29 +23,6 @@ pytestmark = [
         reason="needs PostgreSQL: SQLite serialises writers and has no row locks to race on",
     ),
 ]
-
-
-def race(targets):
-    """Run the targets at the same moment, one thread and one database connection each."""
-    barrier = threading.Barrier(len(targets))
-    results: list[object] = [None] * len(targets)
-
-    def run(index, target):
-        translation.activate("zh-hans")
-        try:
-            barrier.wait()
-            results[index] = target()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_two_teachers_racing_for_the_last_seat_one_gets_it(tree, monkeypatch):

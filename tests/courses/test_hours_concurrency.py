@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from courses.models import HoursEntry, HoursKind, HoursSource
 from courses.services import hours_award, hours_reverse
+from tests.concurrency import race
 from tests.factories import make_teacher
 
 pytestmark = [
@@ -19,33 +19,12 @@ pytestmark = [
 THREADS = 6
 
 
-def race(target):
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
-
-
 def test_concurrent_awards_with_one_key_make_one_entry(tree):
     teacher = make_teacher(school=tree.school_a1_1)
-    results = race(lambda: hours_award(
+    results = race([lambda: hours_award(
         teacher_id=teacher.pk, hours="5", kind=HoursKind.ONLINE, year=2024, source_type=HoursSource.COURSE,
         source_ref="course:7", idempotency_key="course:7:teacher", recognised_by=None,
-    ))
+    )] * THREADS)
     assert all(isinstance(r, HoursEntry) for r in results), results
     assert len({r.pk for r in results}) == 1
     assert HoursEntry.objects.count() == 1
@@ -57,7 +36,7 @@ def test_concurrent_reversals_make_one(tree):
         teacher_id=teacher.pk, hours="5", kind=HoursKind.ONLINE, year=2024, source_type=HoursSource.COURSE,
         source_ref="course:7", idempotency_key="course:7:teacher", recognised_by=None,
     )
-    results = race(lambda: hours_reverse(entry=entry, reason="并发冲销", by=None))
+    results = race([lambda: hours_reverse(entry=entry, reason="并发冲销", by=None)] * THREADS)
     assert sum(isinstance(r, HoursEntry) for r in results) == 1
     assert sum(isinstance(r, ValidationError) for r in results) == THREADS - 1, results
     assert HoursEntry.objects.count() == 2
@@ -78,7 +57,7 @@ def test_the_same_file_imported_twice_at_once_lands_once(tree):
         f"{decrypt_text(t.id_number_encrypted)},8,网络研修,2024,国培,{n}" for n, t in enumerate(teachers)
     ]
     content = "\n".join(lines).encode()
-    results = race(lambda: hours_import_run(uploader=admin, name="same.csv", stream=io.BytesIO(content)))
+    results = race([lambda: hours_import_run(uploader=admin, name="same.csv", stream=io.BytesIO(content))] * THREADS)
     assert all(isinstance(r, HoursImport) for r in results), results
     assert sorted(r.status for r in results) == ["done"] + ["rejected"] * (THREADS - 1)
     assert HoursEntry.objects.count() == 3

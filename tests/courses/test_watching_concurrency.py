@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Sum
 
 from courses.models import Enrolment, TeacherWatchState, WatchBeat, WatchSession
 from courses.services.watching import watch_heartbeat, watch_start
+from tests.concurrency import race
 from tests.courses.learning_factories import T0, make_learner
 
 pytestmark = [
@@ -18,27 +18,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's concurrent sessions"),
 ]
 THREADS = 6
-
-
-def race(targets):
-    barrier = threading.Barrier(len(targets))
-    results: list[object] = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            results.append(target())
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_the_same_heartbeat_sent_at_once_counts_once(tree):
