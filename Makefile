@@ -8,13 +8,13 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog
+.PHONY: assets run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-setup: $(STAMP) messages migrate static
+setup: $(STAMP) assets messages migrate static
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -23,13 +23,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The H5P player (h5p-standalone) from npm, served from our own static files. Its preinstall hook
+# demands yarn, hence --ignore-scripts.
+NODE_STAMP := node_modules/.installed
+assets: $(NODE_STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 messages: $(STAMP)
 	$(PY) manage.py compile_translations
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
-static: $(STAMP)
+static: $(STAMP) assets
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
 demo: migrate
@@ -45,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: $(STAMP) browser-deps messages lint test-only
+test: $(STAMP) assets browser-deps messages lint test-only
 
 test-only:
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from assessments.models import CapabilityFramework, FrameworkNode, NodeKind
+from assessments.h5p.attempts import (
+    ActivityResult,
+    StatementOutcome,
+    actor_mbox_for as h5p_actor_mbox_for,
+    h5p_result,
+    h5p_results,
+    h5p_statement_record,
+)
+from assessments.h5p.state import h5p_state_get, h5p_state_save
+from assessments.models import ActivityStatus, CapabilityFramework, FrameworkNode, H5PActivity, NodeKind
 from assessments.services import framework_2_0_core_ensure, framework_load_csv
 
 
@@ -15,11 +25,34 @@ def competencies_current() -> QuerySet[FrameworkNode]:
     )
 
 
+def h5p_activity_get(*, activity_id: int) -> H5PActivity | None:
+    return H5PActivity.objects.select_related("package").filter(pk=activity_id).first()
+
+
+def h5p_activity_paths(*, activity: H5PActivity) -> dict[str, str]:
+    """Where the player finds the activity's h5p.json, content and libraries (our own routes)."""
+    base = reverse("assessments:h5p_file", kwargs={"activity_id": activity.pk, "path": "h5p.json"})
+    root = base.removesuffix("/h5p.json")
+    return {"h5pJsonPath": root, "contentJsonPath": f"{root}/content", "librariesPath": f"{root}/libraries"}
+
+
 __all__ = [
+    "ActivityResult",
+    "ActivityStatus",
     "CapabilityFramework",
     "FrameworkNode",
+    "H5PActivity",
     "NodeKind",
+    "StatementOutcome",
     "competencies_current",
     "framework_2_0_core_ensure",
     "framework_load_csv",
+    "h5p_activity_get",
+    "h5p_activity_paths",
+    "h5p_actor_mbox_for",
+    "h5p_result",
+    "h5p_results",
+    "h5p_state_get",
+    "h5p_state_save",
+    "h5p_statement_record",
 ]

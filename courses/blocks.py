@@ -2,7 +2,8 @@
 (H5P activity, quiz, evidence task) are added to `LessonBodyBlock` without reshaping it.
 
 Blocks that count toward completion expose `completion_kind` on their StructValue:
-"video" (server-counted minutes), "session" (attendance) or "" (read only).
+"video" (server-counted minutes), "session" (attendance), "h5p" (server-checked activity result)
+or "" (read only).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class VideoValue(blocks.StructValue):
@@ -103,6 +105,43 @@ class OfflineSessionBlock(blocks.StructBlock):
         preview_value = {"title": "集中研修：课堂实录研讨", "place": "县教师发展中心 302 室"}
 
 
+class H5PActivityValue(blocks.StructValue):
+    completion_kind = "h5p"
+
+    def activity_id(self) -> int | None:
+        activity = self.get("activity")
+        return getattr(activity, "pk", None)
+
+
+class H5PActivityBlock(blocks.StructBlock):
+    """An interactive H5P exercise; the server checks its answers and decides the score."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=200, required=False)
+    activity = SnippetChooserBlock("assessments.H5PActivity", label=_("H5P activity"))
+    required_to_pass = blocks.BooleanBlock(
+        label=_("must be passed to finish the lesson"), required=False, default=True,
+        help_text=_("Otherwise finishing one attempt is enough."),
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        activity = value.get("activity")
+        if activity is not None and not activity.playable:
+            raise StructBlockValidationError(block_errors={"activity": ValidationError(
+                _("This activity is not ready (%(status)s): its package must pass the check and its libraries be approved.")
+                % {"status": activity.get_status_display()}
+            )})
+        return value
+
+    class Meta:
+        icon = "code"
+        label = _("H5P activity")
+        template = "courses/blocks/h5p.html"
+        value_class = H5PActivityValue
+        description = _("An interactive H5P exercise; scores are checked by the server.")
+        preview_value = {"title": "课堂互动练习"}
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"),
@@ -115,6 +154,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     video = VideoBlock()
     document = DocumentBlock()
     offline_session = OfflineSessionBlock()
+    h5p = H5PActivityBlock()
 
     class Meta:
         block_counts: dict[str, dict[str, int]] = {}

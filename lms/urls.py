@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("courses.urls")),
+    path("", include("assessments.urls")),
     path("", include("lms.urls_lms")),
     path("", include("cms.urls")),
 ]

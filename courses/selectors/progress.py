@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Max, Sum
 
+from assessments.api import ActivityResult, h5p_activity_get, h5p_result
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -35,14 +37,26 @@ class SessionRequirement:
 
 
 @dataclass(frozen=True)
+class ActivityRequirement:
+    block_id: str
+    title: str
+    activity_id: int
+    required_to_pass: bool
+
+
+@dataclass(frozen=True)
 class LessonRequirements:
     videos: list[VideoRequirement]
     sessions: list[SessionRequirement]
+    activities: list[ActivityRequirement] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
-        """True when the server decides the lesson is done (watched videos, attended sessions)."""
-        return any(v.required_seconds > 0 for v in self.videos) or any(s.sign_in_required for s in self.sessions)
+        """True when the server decides the lesson is done (watched videos, attended sessions, H5P results)."""
+        return (
+            any(v.required_seconds > 0 for v in self.videos) or any(s.sign_in_required for s in self.sessions)
+            or bool(self.activities)
+        )
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,7 @@ class VideoResume:
 def lesson_requirements(*, lesson: LessonPage) -> LessonRequirements:
     videos: list[VideoRequirement] = []
     sessions: list[SessionRequirement] = []
+    activities: list[ActivityRequirement] = []
     for child in lesson.body:
         if child.block_type == "video":
             videos.append(VideoRequirement(
@@ -66,7 +81,42 @@ def lesson_requirements(*, lesson: LessonPage) -> LessonRequirements:
                 block_id=child.id, title=child.value.get("title", ""),
                 sign_in_required=bool(child.value.get("sign_in_required")),
             ))
-    return LessonRequirements(videos=videos, sessions=sessions)
+        elif child.block_type == "h5p" and child.value.activity_id() is not None:
+            activities.append(ActivityRequirement(
+                block_id=child.id, title=child.value.get("title", ""), activity_id=child.value.activity_id(),
+                required_to_pass=bool(child.value.get("required_to_pass")),
+            ))
+    return LessonRequirements(videos=videos, sessions=sessions, activities=activities)
+
+
+def lesson_activity(*, lesson: LessonPage, block_id: str) -> ActivityRequirement | None:
+    return next((a for a in lesson_requirements(lesson=lesson).activities if a.block_id == block_id), None)
+
+
+def activity_results(*, enrolment: Enrolment, lesson: LessonPage) -> dict[str, ActivityResult]:
+    """The counted H5P result per activity block of the lesson (blocks not yet attempted are absent)."""
+    results: dict[str, ActivityResult] = {}
+    for requirement in lesson_requirements(lesson=lesson).activities:
+        activity = h5p_activity_get(activity_id=requirement.activity_id)
+        result = h5p_result(activity=activity, teacher_id=enrolment.teacher_id) if activity is not None else None
+        if result is not None:
+            results[requirement.block_id] = result
+    return results
+
+
+def activity_requirement_met(requirement: ActivityRequirement, result: ActivityResult | None) -> bool:
+    if result is None:
+        return False
+    return result.passed if requirement.required_to_pass else result.completed
+
+
+def lesson_activity_score(*, requirements: LessonRequirements, results: dict[str, ActivityResult]) -> Decimal | None:
+    """The lesson's score: the mean percent of its scored H5P activities (None when none is scored yet)."""
+    percents = [results[a.block_id].percent for a in requirements.activities if a.block_id in results]
+    scored = [p for p in percents if p is not None]
+    if not scored:
+        return None
+    return (sum(scored, Decimal(0)) / len(scored)).quantize(Decimal("0.1"))
 
 
 def lesson_video(*, lesson: LessonPage, block_id: str) -> VideoRequirement | None:
@@ -106,7 +156,10 @@ def lesson_requirements_met(*, enrolment: Enrolment, lesson: LessonPage) -> bool
     attended = offline_attendance(enrolment=enrolment, lesson=lesson) if requirements.sessions else {}
     videos_done = all(credited.get(v.block_id, 0) >= v.required_seconds for v in requirements.videos)
     sessions_done = all(s.block_id in attended for s in requirements.sessions if s.sign_in_required)
-    return videos_done and sessions_done
+    if not (videos_done and sessions_done):
+        return False
+    results = activity_results(enrolment=enrolment, lesson=lesson) if requirements.activities else {}
+    return all(activity_requirement_met(a, results.get(a.block_id)) for a in requirements.activities)
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:

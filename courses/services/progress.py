@@ -25,11 +25,14 @@ from courses.models import (
     ProgressStatus,
 )
 from courses.selectors.progress import (
+    LessonRequirements,
+    activity_results,
     course_lessons,
     lesson_course,
     lesson_progress_by_lesson,
     lesson_requirements,
     lesson_requirements_met,
+    lesson_activity_score,
 )
 from courses.services.hours import hours_award
 from lms.api import teacher_for_user
@@ -65,19 +68,41 @@ def lesson_progress_start(*, enrolment: Enrolment, lesson: LessonPage, now: dt.d
 def lesson_progress_update(
     *, enrolment: Enrolment, lesson: LessonPage, now: dt.datetime | None = None
 ) -> LessonProgress:
-    """Mark the lesson done once its counted requirements (video minutes, sign-ins) are met.
+    """Mark the lesson done once its counted requirements (video minutes, sign-ins, H5P results) are met,
+    and keep its score at the server-decided H5P result.
 
-    Idempotent: call it after a video reaches its minutes or a sign-in is recorded. A lesson with
-    nothing counted (text, documents) is done only when the teacher marks it (lesson_mark_done).
+    Idempotent: call it after a video reaches its minutes, a sign-in is recorded or an H5P attempt is
+    scored. A lesson with nothing counted (text, documents) is done only when the teacher marks it
+    (lesson_mark_done).
     """
     now = now or timezone.now()
     progress = _progress_locked(enrolment, lesson, now)
-    if progress.status == ProgressStatus.DONE or enrolment.status != EnrolmentStatus.ACTIVE:
+    if enrolment.status != EnrolmentStatus.ACTIVE:
         return progress
-    if lesson_requirements(lesson=lesson).counted and lesson_requirements_met(enrolment=enrolment, lesson=lesson):
+    requirements = lesson_requirements(lesson=lesson)
+    score_changed = _score_update(progress, enrolment, lesson, requirements)
+    if progress.status == ProgressStatus.DONE:
+        if score_changed:  # a better attempt may now reach the course's minimum score
+            enrolment_completion_check(enrolment=enrolment, now=now)
+        return progress
+    if requirements.counted and lesson_requirements_met(enrolment=enrolment, lesson=lesson):
         _done(progress, now)
         enrolment_completion_check(enrolment=enrolment, now=now)
     return progress
+
+
+def _score_update(
+    progress: LessonProgress, enrolment: Enrolment, lesson: LessonPage, requirements: LessonRequirements
+) -> bool:
+    if not requirements.activities:
+        return False
+    results = activity_results(enrolment=enrolment, lesson=lesson)
+    score = lesson_activity_score(requirements=requirements, results=results)
+    if score == progress.score:
+        return False
+    progress.score = score
+    progress.save(update_fields=["score"])
+    return True
 
 
 def _done(progress: LessonProgress, now: dt.datetime) -> None:

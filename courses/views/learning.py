@@ -17,7 +17,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from courses.models import Enrolment, EnrolmentStatus, LessonPage, ProgressStatus
+from assessments.api import ActivityResult
 from courses.selectors.progress import (
+    activity_results,
     course_lessons,
     course_modules,
     lesson_course,
@@ -30,6 +32,7 @@ from courses.selectors.progress import (
 )
 from courses.services.progress import lesson_mark_done, lesson_progress_start, lesson_progress_update
 from courses.services.watching import watch_heartbeat, watch_rules, watch_start
+from courses.views.activities import h5p_player_config
 from lms.api import teacher_for_user
 
 OPEN_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
@@ -83,9 +86,28 @@ def _video_progress(enrolment: Enrolment | None, lesson: LessonPage, block_id: s
     }
 
 
-def _blocks(enrolment: Enrolment | None, lesson: LessonPage) -> list[dict[str, Any]]:
+def _activity_progress(request: Any, enrolment: Enrolment | None, lesson: LessonPage, block: Any,
+                       results: dict[str, ActivityResult]) -> dict[str, Any]:
+    activity = block.value.get("activity")
+    if enrolment is None or activity is None or not activity.playable:
+        return {"playable": False}
+    result = results.get(block.id)
+    return {
+        "playable": True,
+        "config_id": f"h5p-config-{block.id}",
+        "config": h5p_player_config(request=request, lesson=lesson, block_id=block.id, activity=activity,
+                                    teacher=enrolment.teacher),
+        "result": result,
+        "passing_score": activity.passing_score,
+        "attempts_allowed": activity.attempts_allowed,
+        "done": result is not None and (result.passed if block.value.get("required_to_pass") else result.completed),
+    }
+
+
+def _blocks(request: Any, enrolment: Enrolment | None, lesson: LessonPage) -> list[dict[str, Any]]:
     credited = video_seconds_credited(enrolment=enrolment, lesson=lesson) if enrolment else {}
     attended = offline_attendance(enrolment=enrolment, lesson=lesson) if enrolment else {}
+    results = activity_results(enrolment=enrolment, lesson=lesson) if enrolment else {}
     blocks = []
     for child in lesson.body:
         progress: dict[str, Any] = {}
@@ -93,6 +115,8 @@ def _blocks(enrolment: Enrolment | None, lesson: LessonPage) -> list[dict[str, A
             progress = _video_progress(enrolment, lesson, child.id, child.value.required_seconds(), credited)
         elif child.block_type == "offline_session":
             progress = {"signed_in_at": attended.get(child.id)}
+        elif child.block_type == "h5p":
+            progress = _activity_progress(request, enrolment, lesson, child, results)
         blocks.append({"block": child, "progress": progress})
     return blocks
 
@@ -146,7 +170,8 @@ def lesson_context(*, request: Any, lesson: Any) -> dict[str, Any]:
         "lesson_done": lesson_done,
         "lesson_counted": requirements.counted,
         "can_mark_done": can_mark_done,
-        "lesson_blocks": _blocks(enrolment, lesson),
+        "lesson_blocks": _blocks(request, enrolment, lesson),
+        "has_h5p": bool(requirements.activities) and enrolment is not None,
         "player_config": {
             "heartbeatUrl": reverse("courses:heartbeat"),
             "heartbeatSeconds": rules.heartbeat_seconds,

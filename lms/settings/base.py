@@ -150,7 +150,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-STATICFILES_DIRS = [BASE_DIR / "lms" / "static_site"]
+STATICFILES_DIRS = [
+    BASE_DIR / "lms" / "static_site",
+    # The H5P player from npm (make assets), served as our own static files: no CDN.
+    ("h5p-standalone", BASE_DIR / "node_modules" / "h5p-standalone" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 # Private files (import reports) never served by URL; downloaded through views that check access.
@@ -182,7 +186,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"lms.tasks.roster_import_run": {"queue": "default"}}
+CELERY_TASK_ROUTES = {
+    "lms.tasks.roster_import_run": {"queue": "default"},
+    "assessments.tasks.h5p_activity_check": {"queue": "default"},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -244,3 +251,9 @@ SIGN_IN_MAX_FAILURES = 10
 SIGN_IN_FAILURE_SECONDS = 600
 SCHOOL_SESSION_MAX_HOURS = 8
 SCHOOL_SESSION_MAX_LENGTH_HOURS = 12
+
+# H5P: stored packages and libraries live under PRIVATE_ROOT/h5p unless H5P_ROOT says otherwise; they are
+# served only through assessments.views (login, approved libraries, strict headers).
+H5P_ROOT = os.environ.get("H5P_ROOT", "")
+H5P_MAX_PACKAGE_BYTES = int(os.environ.get("H5P_MAX_PACKAGE_BYTES", str(200 * 1024 * 1024)))
+H5P_PLAYER_CORE_API = "1.27"  # what the bundled h5p-standalone player provides

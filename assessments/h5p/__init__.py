@@ -1,0 +1,1 @@
+"""H5P packages: validation, content-addressed storage, library allowlist, xAPI scoring."""

@@ -1,0 +1,12 @@
+"""Celery tasks of assessments: thin, ids in, the service does the work."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="assessments.tasks.h5p_activity_check", ignore_result=True)
+def h5p_activity_check(activity_id: int) -> None:
+    from assessments.h5p.packages import h5p_activity_check_run
+
+    h5p_activity_check_run(activity_id=activity_id)

@@ -1,0 +1,120 @@
+"""The H5P player's endpoints in a lesson: xAPI statements (CSRF-protected) and saved state."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.api import ActivityResult, h5p_actor_mbox_for, h5p_activity_paths, h5p_state_get, h5p_state_save
+from courses.models import LessonPage
+from courses.services.activities import lesson_activity_for, lesson_activity_statement
+
+STATE_SALT = "courses.h5p-state"
+STATE_TOKEN_MAX_AGE = 12 * 3600
+MAX_STATEMENT_REQUEST_BYTES = 64 * 1024
+
+
+def _json(body: dict[str, Any], status: int = 200) -> JsonResponse:
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _number(value: Decimal | None) -> str | None:
+    """A score as plain text without trailing zeros: 2, 1.5, 66.7."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def _result_json(result: ActivityResult | None) -> dict[str, Any] | None:
+    if result is None:
+        return None
+    return {
+        "attempts": result.attempts, "attempts_left": result.attempts_left, "completed": result.completed,
+        "score": _number(result.score),
+        "max_score": _number(result.max_score),
+        "percent": _number(result.percent),
+        "passed": result.passed, "scored_by": result.scored_by,
+    }
+
+
+def h5p_player_config(*, request: Any, lesson: LessonPage, block_id: str, activity: Any, teacher: Any) -> dict[str, Any]:
+    """What the lesson page gives the player: our own routes, the teacher as actor, where state is kept."""
+    token = signing.dumps(
+        {"u": request.user.pk, "l": lesson.pk, "b": block_id, "a": activity.pk}, salt=STATE_SALT, compress=True
+    )
+    state_url = reverse("courses:h5p_state", kwargs={"lesson_id": lesson.pk, "block_id": block_id})
+    return {
+        **h5p_activity_paths(activity=activity),
+        "frameJs": static("h5p-standalone/frame.bundle.js"),
+        "frameCss": static("h5p-standalone/styles/h5p.css"),
+        "id": str(activity.pk),
+        "statementUrl": reverse("courses:h5p_statement", kwargs={"lesson_id": lesson.pk, "block_id": block_id}),
+        # The player fills :dataType and :subContentId; the signed token stands in for the CSRF token
+        # its own requests cannot carry.
+        "contentUserDataUrl": f"{state_url}?type=:dataType&sub=:subContentId&token={token}",
+        "user": {"name": teacher.real_name, "mail": h5p_actor_mbox_for(teacher=teacher).removeprefix("mailto:")},
+    }
+
+
+@require_POST
+def h5p_statement_view(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return _json({"ok": False, "message": _("Log in to have your answers recorded.")}, 403)
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    if len(request.body) > MAX_STATEMENT_REQUEST_BYTES:
+        return _json({"ok": False, "message": _("The statement is too large.")}, 413)
+    try:
+        received = lesson_activity_statement(user=request.user, lesson=lesson, block_id=block_id, body=request.body)
+    except PermissionDenied as refusal:
+        return _json({"ok": False, "message": str(refusal)}, 403)
+    except ValidationError as invalid:
+        return _json({"ok": False, "message": " ".join(invalid.messages)}, 400)
+    attempt = received.outcome.attempt
+    return _json({
+        "ok": True,
+        "counted": attempt is not None,
+        "attempt": None if attempt is None else {
+            "number": attempt.number, "score": _number(attempt.score),
+            "max_score": _number(attempt.max_score),
+            "percent": _number(attempt.percent),
+            "passed": attempt.passed, "scored_by": attempt.scored_by,
+        },
+        "result": _result_json(received.result),
+        "message": received.outcome.message,
+        "lesson_done": received.lesson_done,
+    })
+
+
+@csrf_exempt  # the H5P core's own requests carry no CSRF token: the signed token binds user, lesson and block
+@require_http_methods(["GET", "POST"])
+def h5p_state_view(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
+    try:
+        claims = signing.loads(request.GET.get("token", ""), salt=STATE_SALT, max_age=STATE_TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return _json({"success": False, "message": _("This page has expired; reload it.")}, 403)
+    if (not request.user.is_authenticated or claims.get("u") != request.user.pk or claims.get("l") != lesson_id
+            or claims.get("b") != block_id):
+        return _json({"success": False, "message": _("This page has expired; reload it.")}, 403)
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    try:
+        access = lesson_activity_for(user=request.user, lesson=lesson, block_id=block_id, studying=request.method == "POST")
+    except PermissionDenied as refusal:
+        return _json({"success": False, "message": str(refusal)}, 403)
+    data_type, sub = request.GET.get("type", "state"), request.GET.get("sub", "0")
+    if request.method == "GET":
+        data = h5p_state_get(activity=access.activity, teacher=access.teacher, data_type=data_type, sub_content_id=sub)
+        return _json({"success": True, "data": data if data is not None else False})
+    try:
+        h5p_state_save(activity=access.activity, teacher=access.teacher, data_type=data_type, sub_content_id=sub,
+                       data=request.POST.get("data"))
+    except ValidationError as invalid:
+        return _json({"success": False, "message": " ".join(invalid.messages)}, 400)
+    return _json({"success": True})

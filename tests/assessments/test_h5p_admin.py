@@ -1,0 +1,125 @@
+"""The Wagtail admin: editors upload into their own institution, province administrators approve libraries."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from assessments.models import ActivityStatus, H5PActivity, H5PLibrary, LibraryStatus
+from lms.api import Organisation, OrganisationKind
+from lms.services import organisation_create
+from tests.assessments.h5p_fixtures import institution_editor, make_activity, province_admin, upload
+from tests.factories import PASSWORD, make_user
+from tests.h5p_builder import truefalse_files, truefalse_package, zip_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+_capture: list = []
+
+
+@pytest.fixture(autouse=True)
+def _on_commit(django_capture_on_commit_callbacks):
+    _capture[:] = [django_capture_on_commit_callbacks]
+    yield
+    _capture.clear()
+
+
+def _add(client: Client, institution: Organisation, data: bytes, name: str = "判断题.h5p", title: str = "判断题练习"):
+    """Post the admin's add form; the check it queues on commit runs as the eager worker would."""
+    with _capture[0](execute=True):
+        return client.post(reverse("h5p_activities:add"), {
+            "title": title, "institution": institution.pk, "passing_score": "60", "attempts_allowed": "",
+            "counting_rule": "best", "package_file": upload(data, name=name),
+        })
+
+
+def _other_institution(tree) -> Organisation:
+    return organisation_create(parent=tree.province, kind=OrganisationKind.INSTITUTION, name="另一培训机构", code="JG0099")
+
+
+def test_an_editor_uploads_a_package_and_sees_the_check_outcome(tree):
+    editor = institution_editor(tree)
+    client = _client(editor)
+    response = _add(client, tree.institution, truefalse_package())
+    assert response.status_code == 302, response.content[:2000]
+    activity = H5PActivity.objects.get()
+    assert activity.institution == tree.institution and activity.created_by == editor
+    assert activity.status == ActivityStatus.HELD
+    page = client.get(reverse("h5p_activities:edit", args=[activity.pk])).content.decode()
+    assert "H5P.TrueFalse 1.8.0" in page
+    status = client.get(reverse("h5p_activity_status", args=[activity.pk])).json()
+    assert status == {"status": "held", "label": str(ActivityStatus.HELD.label), "progress": 100, "done": True}
+
+
+def test_a_refused_package_shows_every_reason_in_the_admin(tree):
+    client = _client(institution_editor(tree))
+    files = truefalse_files()
+    files["content/shell.php.png"] = b"<?php system($_GET['c']); ?>"
+    files["content/.htaccess"] = b"AddType application/x-httpd-php .png"
+    with translation.override("en"):
+        _add(client, tree.institution, zip_bytes(files))
+    activity = H5PActivity.objects.get()
+    assert activity.status == ActivityStatus.REFUSED
+    fields = " ".join(e["field"] for e in activity.report["errors"])
+    assert "shell.php.png" in fields and ".htaccess" in fields
+    page = client.get(reverse("h5p_activities:edit", args=[activity.pk])).content.decode()
+    assert "shell.php.png" in page and ".htaccess" in page
+
+
+def test_an_upload_with_the_wrong_extension_is_refused_in_the_form(tree):
+    client = _client(institution_editor(tree))
+    response = _add(client, tree.institution, b"PK\x03\x04", name="notes.zip")
+    assert response.status_code == 200 and not H5PActivity.objects.exists()
+
+
+def test_editors_see_and_edit_only_their_own_institutions_activities(tree):
+    other = _other_institution(tree)
+    mine = make_activity(institution=tree.institution, title="本机构练习")
+    theirs = make_activity(institution=other, title="他机构练习")
+    client = _client(institution_editor(tree))
+    listing = client.get(reverse("h5p_activities:index")).content.decode()
+    assert mine.title in listing and theirs.title not in listing
+    assert client.get(reverse("h5p_activities:edit", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("h5p_activity_status", args=[theirs.pk])).status_code == 404
+    # Nor can an editor file an activity under another institution.
+    response = _add(client, other, truefalse_package(), title="冒名上传")
+    assert response.status_code == 200 and not H5PActivity.objects.filter(title="冒名上传").exists()
+
+
+def test_a_teacher_has_no_h5p_admin(tree):
+    teacher = make_user("plain_teacher_h5p")
+    client = _client(teacher)
+    response = client.get(reverse("h5p_activities:index"))
+    assert response.status_code in (302, 403)
+
+
+def test_a_province_administrator_approves_a_library_in_the_admin(tree):
+    activity = make_activity(institution=tree.institution)
+    library = H5PLibrary.objects.get()
+    client = _client(province_admin(tree))
+    listing = client.get(reverse("h5p_libraries:index")).content.decode()
+    assert "H5P.TrueFalse 1.8.0" in listing and "activity.h5p" in listing
+    client.post(reverse("h5p_libraries:decide", args=[library.pk]), {"decision": "approve", "note": ""})
+    library.refresh_from_db()
+    activity.refresh_from_db()
+    assert library.status == LibraryStatus.APPROVED and activity.status == ActivityStatus.READY
+
+
+def test_an_editor_can_neither_list_nor_approve_libraries(tree):
+    make_activity(institution=tree.institution)
+    library = H5PLibrary.objects.get()
+    client = _client(institution_editor(tree))
+    assert client.get(reverse("h5p_libraries:index")).status_code in (302, 403)
+    response = client.post(reverse("h5p_libraries:decide", args=[library.pk]), {"decision": "approve"})
+    assert response.status_code in (302, 403)
+    library.refresh_from_db()
+    assert library.status == LibraryStatus.PENDING

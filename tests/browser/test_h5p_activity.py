@@ -1,0 +1,90 @@
+"""A teacher plays an H5P activity in a lesson in Chromium: our own package and library, the bundled
+h5p-standalone player, statements to the server, and the server's recomputed score on the page."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import H5PAttempt, H5PStatement, H5PUserState
+from courses.models import Enrolment, EnrolmentStatus, LessonPage, LessonProgress, ProgressStatus
+from courses.services import LessonSpec
+from tests.assessments.h5p_fixtures import make_activity, province_admin
+from tests.browser.conftest import log_in
+from tests.courses.catalog_factories import make_course, text_block
+from tests.factories import PASSWORD, build_tree, make_teacher
+from tests.h5p_builder import multichoice_package
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ANSWERS = [("多媒体课件", True), ("粉笔", False), ("微课视频", True)]
+
+
+@pytest.fixture
+def h5p_lesson():
+    tree = build_tree()
+    activity = make_activity(institution=tree.institution, data=multichoice_package(answers=ANSWERS),
+                             title="信息技术教学资源辨析", approver=province_admin(tree), passing_score=Decimal(100))
+    block = {"type": "h5p", "id": str(uuid.uuid4()),
+             "value": {"title": "课堂练习：教学资源", "activity": activity.pk, "required_to_pass": True}}
+    course = make_course(institution=tree.institution, lessons=[
+        LessonSpec(title="互动练习", body=[text_block(), block]),
+    ])
+    teacher = make_teacher(school=tree.school_a1_1, real_name="周老师")
+    teacher.user.username = "teacher_zhou"
+    teacher.user.set_password(PASSWORD)
+    teacher.user.save()
+    enrolment = Enrolment.objects.create(teacher=teacher, course=course, enrolled_at=timezone.now())
+    lesson = LessonPage.objects.live().descendant_of(course).order_by("path").first()
+    return lesson, enrolment, activity
+
+
+def _frame(page):
+    page.wait_for_selector("iframe", timeout=20_000)
+    frame = page.frame_locator(".lesson-h5p iframe")
+    frame.locator(".h5p-mc-answer").first.wait_for(timeout=20_000)
+    return frame
+
+
+def test_the_server_recomputes_the_score_of_an_activity_played_in_a_lesson(page, live_server, h5p_lesson):
+    lesson, enrolment, activity = h5p_lesson
+    log_in(page, live_server, "teacher_zhou", PASSWORD)
+    page.goto(f"{live_server.url}{lesson.url}")
+    frame = _frame(page)
+
+    # First attempt: one right answer and one wrong one → the server counts 0 of 2 (+1 −1).
+    frame.locator(".h5p-mc-answer[data-index='0']").check()
+    frame.locator(".h5p-mc-answer[data-index='1']").check()
+    frame.locator(".h5p-mc-check").click()
+    result = page.locator("[data-h5p-score]")
+    result.wait_for(timeout=15_000)
+    assert "0 / 2" in result.inner_text() or "0 分" in result.inner_text() or "0" in result.inner_text()
+    first = H5PAttempt.objects.get()
+    assert (first.score, first.max_score, first.scored_by) == (Decimal(0), Decimal(2), "server")
+    assert not LessonProgress.objects.get(enrolment=enrolment, lesson=lesson).status == ProgressStatus.DONE
+
+    # The player saves where the teacher is; a reload restores it.
+    page.wait_for_function("() => true")
+    # Second attempt: both right answers → 2 of 2, passed, lesson and course done.
+    frame.locator(".h5p-mc-answer[data-index='1']").uncheck()
+    frame.locator(".h5p-mc-answer[data-index='2']").check()
+    frame.locator(".h5p-mc-check").click()
+    page.wait_for_function(
+        "document.querySelector('[data-lesson-status]').dataset.done === '1'", timeout=15_000
+    )
+    assert "100" in page.inner_text("[data-h5p-score]")
+    second = H5PAttempt.objects.order_by("number").last()
+    assert (second.number, second.score, second.passed) == (2, Decimal(2), True)
+    statement = H5PStatement.objects.get(attempt=second)
+    assert statement.body["actor"]["mbox"] == f"mailto:teacher-{enrolment.teacher_id}@lms.invalid"
+    assert statement.body["result"]["response"] in ("0[,]2", "2[,]0")
+    assert not statement.mismatch
+    progress = LessonProgress.objects.get(enrolment=enrolment, lesson=lesson)
+    assert progress.status == ProgressStatus.DONE and progress.score == Decimal("100.0")
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.COMPLETED
+    page.screenshot(path="test-results/h5p-lesson.png", full_page=True)
+    assert H5PUserState.objects.filter(teacher_id=enrolment.teacher_id).count() <= 1
