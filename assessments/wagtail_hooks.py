@@ -22,6 +22,7 @@ from wagtail.admin.views import generic
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from assessments.h5p.attempts import h5p_activity_summary
 from assessments.h5p.access import (
     activities_editable_by,
     editor_institutions,
@@ -135,6 +136,7 @@ class H5PActivityEditView(generic.EditView):
         context = super().get_context_data(**kwargs)
         package = self.object.package
         context["awaiting_libraries"] = h5p_libraries_awaiting(package=package) if package is not None else []
+        context["summary"] = h5p_activity_summary(activity=self.object)
         return context
 
 

@@ -112,7 +112,7 @@ def _attempt_add(
     activity: H5PActivity, teacher: Teacher, statement: H5PStatement, scored_by: str,
     recomputed: Recomputed | None, mismatch: bool, now: dt.datetime,
 ) -> tuple[H5PAttempt | None, str]:
-    for _retry in range(3):
+    for _retry in range(10):
         taken = H5PAttempt.objects.filter(activity=activity, teacher=teacher).count()
         if activity.attempts_allowed is not None and taken >= activity.attempts_allowed:
             return None, _("No attempts left: this one was saved but does not count.")
@@ -155,4 +155,24 @@ def _result(activity: H5PActivity, rows: list[H5PAttempt]) -> ActivityResult:
     return ActivityResult(
         attempts=len(rows), attempts_left=left, completed=True, score=counted.score, max_score=counted.max_score,
         percent=counted.percent, passed=counted.passed, scored_by=counted.scored_by,
+    )
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    attempts: int
+    teachers: int
+    passed: int
+    flagged: list[H5PStatement]
+
+
+def h5p_activity_summary(*, activity: H5PActivity, flagged_limit: int = 50) -> ActivitySummary:
+    """For the activity's editors: how it is used, and the statements whose score the server disputed."""
+    attempts = H5PAttempt.objects.filter(activity=activity)
+    flagged = list(
+        H5PStatement.objects.filter(activity=activity, mismatch=True).order_by("-received_at")[:flagged_limit]
+    )
+    return ActivitySummary(
+        attempts=attempts.count(), teachers=attempts.values("teacher_id").distinct().count(),
+        passed=attempts.filter(passed=True).values("teacher_id").distinct().count(), flagged=flagged,
     )

@@ -172,6 +172,7 @@ def lesson_context(*, request: Any, lesson: Any) -> dict[str, Any]:
         "can_mark_done": can_mark_done,
         "lesson_blocks": _blocks(request, enrolment, lesson),
         "has_h5p": bool(requirements.activities) and enrolment is not None,
+        "lesson_has_activities": bool(requirements.activities),
         "player_config": {
             "heartbeatUrl": reverse("courses:heartbeat"),
             "heartbeatSeconds": rules.heartbeat_seconds,

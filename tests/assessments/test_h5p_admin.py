@@ -123,3 +123,19 @@ def test_an_editor_can_neither_list_nor_approve_libraries(tree):
     assert response.status_code in (302, 403)
     library.refresh_from_db()
     assert library.status == LibraryStatus.PENDING
+
+
+def test_statements_whose_score_the_server_disputed_are_listed_for_review(tree):
+    from assessments.h5p.attempts import h5p_statement_record
+    from tests.assessments.h5p_fixtures import statement_bytes
+    from tests.factories import make_teacher
+
+    activity = make_activity(institution=tree.institution, approver=province_admin(tree))
+    teacher = make_teacher(school=tree.school_a1_1)
+    honest = h5p_statement_record(activity=activity, teacher=teacher, body=statement_bytes(teacher=teacher, response="true"))
+    forged = h5p_statement_record(
+        activity=activity, teacher=teacher, body=statement_bytes(teacher=teacher, response="false", raw=1, maximum=1)
+    )
+    page = _client(institution_editor(tree)).get(reverse("h5p_activities:edit", args=[activity.pk])).content.decode()
+    assert "data-h5p-flagged" in page
+    assert str(forged.statement.statement_id) in page and str(honest.statement.statement_id) not in page

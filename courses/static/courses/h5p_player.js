@@ -50,7 +50,13 @@
     box.appendChild(passed);
     if (body.lesson_done) {
       var lessonStatus = document.querySelector("[data-lesson-status]");
-      if (lessonStatus) { lessonStatus.classList.add("done"); lessonStatus.setAttribute("data-done", "1"); }
+      if (lessonStatus) {
+        lessonStatus.classList.add("done");
+        lessonStatus.setAttribute("data-done", "1");
+        lessonStatus.textContent = box.dataset.textLessonDone;
+      }
+      var requirement = document.querySelector("[data-lesson-requirement]");
+      if (requirement) requirement.remove();
     }
   }
 
