@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: assets run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog
+.PHONY: assets run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog bench-h5p-package bench-h5p-xapi
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -88,3 +88,11 @@ bench-heartbeat: $(STAMP)
 
 bench-catalog: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/catalog.py
+
+bench-h5p-package: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/h5p_package.py
+
+bench-h5p-xapi: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/h5p_xapi.py

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from assessments.h5p.attempts import h5p_activity_summary
 from assessments.h5p.access import (
@@ -30,7 +34,7 @@ from assessments.h5p.access import (
     user_can_edit_activities,
 )
 from assessments.h5p.packages import h5p_activity_receive, h5p_libraries_awaiting, h5p_library_decide
-from assessments.models import H5PActivity, H5PLibrary, LibraryStatus
+from assessments.models import ActivityStatus, H5PActivity, H5PLibrary, LibraryStatus
 from lms.api import Organisation, OrganisationKind, Role, user_has_role
 
 TRUSTING_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
@@ -121,16 +125,12 @@ class StatusColumn(Column):
     cell_template_name = "assessments/admin/h5p_status_cell.html"
 
 
-class H5PActivityIndexView(generic.IndexView):
-    def get_base_queryset(self) -> QuerySet[H5PActivity]:
-        return activities_editable_by(user=self.request.user)
-
-
-class H5PActivityEditView(generic.EditView):
-    template_name = "assessments/admin/h5p_activity_edit.html"
-
+class H5PActivityEditView(snippet_views.EditView):
     def get_object(self, queryset: Any = None) -> H5PActivity:
-        return get_object_or_404(activities_editable_by(user=self.request.user), pk=self.kwargs["pk"])
+        activity = super().get_object(queryset)
+        if not activities_editable_by(user=self.request.user).filter(pk=activity.pk).exists():
+            raise Http404  # another institution's activity: as if it did not exist
+        return activity
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -140,15 +140,40 @@ class H5PActivityEditView(generic.EditView):
         return context
 
 
-class H5PActivityViewSet(ModelViewSet):
+def _ready_activities(request: HttpRequest) -> QuerySet[H5PActivity]:
+    """What a lesson's H5P block may choose: the user's institution's activities that are ready to play."""
+    return activities_editable_by(user=request.user).filter(status=ActivityStatus.READY)
+
+
+class ReadyActivityChooseView(snippet_chooser.ChooseView):
+    def get_object_list(self) -> QuerySet[H5PActivity]:
+        return _ready_activities(self.request)
+
+
+class ReadyActivityChooseResultsView(snippet_chooser.ChooseResultsView):
+    def get_object_list(self) -> QuerySet[H5PActivity]:
+        return _ready_activities(self.request)
+
+
+class H5PActivityChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ReadyActivityChooseView
+    choose_results_view_class = ReadyActivityChooseResultsView
+
+
+class H5PActivityViewSet(SnippetViewSet):
     model = H5PActivity
     icon = "code"
     menu_label = _("H5P activities")
     menu_order = 210
     add_to_admin_menu = True
-    name = "h5p_activities"
-    index_view_class = H5PActivityIndexView
+    url_namespace = "h5p_activities"
+    url_prefix = "h5p/activities"
+    chooser_viewset_class = H5PActivityChooserViewSet
     edit_view_class = H5PActivityEditView
+    edit_template_name = "assessments/admin/h5p_activity_edit.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[H5PActivity]:
+        return activities_editable_by(user=request.user)
     list_display = ["title", "institution", StatusColumn("status", label=_("Status")), DateColumn("updated_at", label=_("Updated"))]
     list_filter = ["status"]
     search_fields = ["title"]
@@ -169,12 +194,7 @@ class H5PActivityViewSet(ModelViewSet):
     )
 
 
-h5p_activity_viewset = H5PActivityViewSet()
-
-
-@hooks.register("register_admin_viewset")
-def register_h5p_activity_viewset() -> H5PActivityViewSet:
-    return h5p_activity_viewset
+register_snippet(H5PActivityViewSet)
 
 
 # --- libraries ----------------------------------------------------------------------------------

@@ -36,13 +36,17 @@ def main() -> int:
         po = polib.pofile(str(PO))
         filled = 0
         for entry in po:
-            if entry.msgid in mapping and (not entry.msgstr or "fuzzy" in entry.flags):
+            if entry.msgid in mapping and not entry.msgid_plural and (not entry.msgstr or "fuzzy" in entry.flags):
                 entry.msgstr = mapping[entry.msgid]
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                 filled += 1
-            if entry.msgid_plural and entry.msgid in mapping and not entry.msgstr_plural.get(0):
+            if entry.msgid_plural and entry.msgid in mapping and (
+                not entry.msgstr_plural.get(0) or "fuzzy" in entry.flags
+            ):  # a fuzzy plural's guess sits in msgstr_plural: replace it too
                 entry.msgstr_plural = {0: mapping[entry.msgid]}
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
                 filled += 1
         po.save()
         subprocess.run([py, "manage.py", "compile_translations"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -51,7 +52,11 @@ def h5p_player_config(*, request: Any, lesson: LessonPage, block_id: str, activi
         {"u": request.user.pk, "l": lesson.pk, "b": block_id, "a": activity.pk}, salt=STATE_SALT, compress=True
     )
     state_url = reverse("courses:h5p_state", kwargs={"lesson_id": lesson.pk, "block_id": block_id})
+    # The H5P core builds the content before its own state request returns: the saved state must be
+    # preloaded in the page for the content to resume where the teacher left it.
+    saved = h5p_state_get(activity=activity, teacher=teacher, data_type="state", sub_content_id="0")
     return {
+        "contentUserData": [{"state": saved}] if saved else None,
         **h5p_activity_paths(activity=activity),
         "frameJs": static("h5p-standalone/frame.bundle.js"),
         "frameCss": static("h5p-standalone/styles/h5p.css"),
@@ -60,6 +65,7 @@ def h5p_player_config(*, request: Any, lesson: LessonPage, block_id: str, activi
         # The player fills :dataType and :subContentId; the signed token stands in for the CSRF token
         # its own requests cannot carry.
         "contentUserDataUrl": f"{state_url}?type=:dataType&sub=:subContentId&token={token}",
+        "saveSeconds": int(getattr(settings, "H5P_STATE_SAVE_SECONDS", 10)),
         "user": {"name": teacher.real_name, "mail": h5p_actor_mbox_for(teacher=teacher).removeprefix("mailto:")},
     }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,7 +14,7 @@ from lms.api import Organisation, OrganisationKind
 from lms.services import organisation_create
 from tests.assessments.h5p_fixtures import institution_editor, make_activity, province_admin, upload
 from tests.factories import PASSWORD, make_user
-from tests.h5p_builder import truefalse_files, truefalse_package, zip_bytes
+from tests.h5p_builder import multichoice_package, truefalse_files, truefalse_package, zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +88,7 @@ def test_editors_see_and_edit_only_their_own_institutions_activities(tree):
     mine = make_activity(institution=tree.institution, title="本机构练习")
     theirs = make_activity(institution=other, title="他机构练习")
     client = _client(institution_editor(tree))
-    listing = client.get(reverse("h5p_activities:index")).content.decode()
+    listing = client.get(reverse("h5p_activities:list")).content.decode()
     assert mine.title in listing and theirs.title not in listing
     assert client.get(reverse("h5p_activities:edit", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("h5p_activity_status", args=[theirs.pk])).status_code == 404
@@ -98,7 +100,7 @@ def test_editors_see_and_edit_only_their_own_institutions_activities(tree):
 def test_a_teacher_has_no_h5p_admin(tree):
     teacher = make_user("plain_teacher_h5p")
     client = _client(teacher)
-    response = client.get(reverse("h5p_activities:index"))
+    response = client.get(reverse("h5p_activities:list"))
     assert response.status_code in (302, 403)
 
 
@@ -139,3 +141,31 @@ def test_statements_whose_score_the_server_disputed_are_listed_for_review(tree):
     page = _client(institution_editor(tree)).get(reverse("h5p_activities:edit", args=[activity.pk])).content.decode()
     assert "data-h5p-flagged" in page
     assert str(forged.statement.statement_id) in page and str(honest.statement.statement_id) not in page
+
+
+def test_the_lesson_blocks_chooser_offers_only_ready_activities_of_the_editors_institution(tree):
+    admin = province_admin(tree)
+    ready = make_activity(institution=tree.institution, title="可用练习", approver=admin)
+    make_activity(institution=tree.institution, title="待审核练习", data=multichoice_package())
+    make_activity(institution=_other_institution(tree), title="他机构可用练习", data=truefalse_package(correct=False))
+    url = reverse(H5PActivity.snippet_viewset.chooser_viewset.get_url_name("choose"))
+    page = _client(institution_editor(tree)).get(url).json()["html"]
+    assert ready.title in page
+    assert "待审核练习" not in page and "他机构可用练习" not in page
+
+
+def test_the_page_editor_shows_a_lessons_h5p_block(tree):
+    import uuid
+
+    from courses.services import LessonSpec
+    from tests.courses.catalog_factories import make_course
+    from tests.courses.learning_factories import lessons_of
+
+    activity = make_activity(institution=tree.institution, title="课堂互动判断题", approver=province_admin(tree))
+    block = {"type": "h5p", "id": str(uuid.uuid4()), "value": {"title": "练习", "activity": activity.pk, "required_to_pass": True}}
+    course = make_course(institution=tree.institution, lessons=[LessonSpec(title="互动练习", body=[block])])
+    lesson = lessons_of(course)[0]
+    response = _client(institution_editor(tree)).get(reverse("wagtailadmin_pages:edit", args=[lesson.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "课堂互动判断题" in html or json.dumps("课堂互动判断题")[1:-1] in html  # the chosen activity's label

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
 
 from assessments.models import H5PAttempt, H5PStatement, H5PUserState
 from courses.models import EnrolmentStatus, LessonProgress, ProgressStatus
@@ -55,9 +54,10 @@ class Setup:
     def url(self) -> str:
         return reverse("courses:h5p_statement", args=[self.lesson.pk, self.block["id"]])
 
-    def post(self, body: Any, *, client: Client | None = None) -> Any:
+    def post(self, body: Any, *, client: Client | None = None, language: str = "zh-hans") -> Any:
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        return (client or self.client).post(self.url, data=data, content_type="application/json")
+        return (client or self.client).post(self.url, data=data, content_type="application/json",
+                                            headers={"accept-language": language})
 
     def progress(self) -> LessonProgress | None:
         return LessonProgress.objects.filter(enrolment=self.enrolment, lesson=self.lesson).first()
@@ -130,8 +130,7 @@ def test_which_attempt_counts_follows_the_activity_setting(tree, rule, expected)
 def test_attempts_beyond_the_limit_are_kept_but_do_not_count(tree):
     setup = Setup(tree, attempts_allowed=1, keep_open=True)
     setup.post(statement(teacher=setup.teacher, response="false", raw=0))
-    with translation.override("en"):
-        body = setup.post(statement(teacher=setup.teacher, response="true", raw=1)).json()
+    body = setup.post(statement(teacher=setup.teacher, response="true", raw=1), language="en").json()
     assert not body["counted"] and "No attempts left" in body["message"]
     assert H5PAttempt.objects.count() == 1 and H5PStatement.objects.count() == 2
     assert body["result"]["attempts_left"] == 0 and not body["result"]["passed"]
@@ -167,8 +166,7 @@ def test_a_replayed_statement_is_refused(tree):
     setup = Setup(tree, keep_open=True)
     body = statement(teacher=setup.teacher, response="true")
     assert setup.post(body).status_code == 200
-    with translation.override("en"):
-        replay = setup.post(body)
+    replay = setup.post(body, language="en")
     assert replay.status_code == 400 and "already been received" in replay.json()["message"]
     assert H5PStatement.objects.count() == 1 and H5PAttempt.objects.count() == 1
 
@@ -272,3 +270,45 @@ def test_the_player_state_is_saved_and_restored_for_the_teacher_only(tree):
     assert client.get(url).status_code == 403
     assert client.post(url, data={"data": "{}"}).status_code == 403
     assert H5PUserState.objects.get().data == '{"answer":true}'
+
+
+# --- content types the server cannot check, and blocks of activities not ready ---------------------
+
+
+def _essay_package() -> bytes:
+    """A content type with no answer key in content.json: the server cannot recompute its score."""
+    from tests.h5p_builder import library_files, package_files, zip_bytes
+
+    library = library_files("LMS.Reflection", 1, 0, 0, js="var H5P = H5P || {}; H5P.Reflection = function () {};")
+    return zip_bytes(package_files(title="教学反思", main=("LMS.Reflection", 1, 0, 0),
+                                   libraries={"LMS.Reflection-1.0": library}, content={"prompt": "写下本课反思"}))
+
+
+def test_a_type_the_server_cannot_check_counts_for_completion_only(tree):
+    setup = Setup(tree, data=_essay_package(), keep_open=True)
+    body = setup.post(statement(teacher=setup.teacher, response="我用微课支持预习。", raw=9, maximum=10,
+                                verb="completed", library="LMS.Reflection-1.0")).json()
+    assert body["attempt"] == {"number": 1, "score": None, "max_score": None, "percent": None,
+                               "passed": True, "scored_by": "completion"}
+    assert body["lesson_done"] and setup.progress().score is None
+
+
+def test_a_trusted_activity_counts_the_players_score(tree):
+    setup = Setup(tree, data=_essay_package(), trusted=True, passing_score=Decimal(80), keep_open=True)
+    body = setup.post(statement(teacher=setup.teacher, response="……", raw=7, maximum=10, verb="completed",
+                                library="LMS.Reflection-1.0")).json()
+    assert (body["attempt"]["score"], body["attempt"]["scored_by"], body["attempt"]["passed"]) == ("7", "player", False)
+    assert setup.progress().score == Decimal("70.0")
+
+
+def test_a_lesson_block_refuses_an_activity_that_is_not_ready(tree):
+    from django.core.exceptions import ValidationError as DjangoValidationError
+
+    from courses.blocks import H5PActivityBlock
+
+    held = make_activity(institution=tree.institution, data=multichoice_package(), title="待审核")
+    block = H5PActivityBlock()
+    with pytest.raises(DjangoValidationError):
+        block.clean(block.to_python({"title": "", "activity": held.pk, "required_to_pass": True}))
+    ready = make_activity(institution=tree.institution, title="已就绪", approver=province_admin(tree))
+    assert block.clean(block.to_python({"title": "", "activity": ready.pk, "required_to_pass": True}))["activity"] == ready

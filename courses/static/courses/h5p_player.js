@@ -110,8 +110,9 @@
       frameCss: config.frameCss,
       frame: false, copyright: false, export: false, embed: false, icon: false, fullScreen: false,
       xAPIObjectIRI: window.location.origin + config.h5pJsonPath,
-      saveFreq: 10,
+      saveFreq: config.saveSeconds || 10,
       ajax: {contentUserDataUrl: config.contentUserDataUrl},
+      contentUserData: config.contentUserData || undefined,
       user: config.user
     };
     routes[config.id] = {url: config.statementUrl, section: element.closest("section")};
