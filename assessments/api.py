@@ -12,8 +12,18 @@ from assessments.h5p.attempts import (
     h5p_result,
     h5p_results,
     h5p_statement_record,
+    h5p_statement_store,
+    scoring_activity as h5p_scoring_activity,
 )
 from assessments.h5p.state import h5p_state_get, h5p_state_save
+from assessments.h5p.packages import (
+    h5p_activity_check_run,
+    h5p_activity_receive,
+    h5p_libraries_awaiting,
+    h5p_library_decide,
+)
+from assessments.h5p.samples import sample_package as h5p_sample_package
+from assessments.models import LibraryStatus
 from assessments.models import ActivityStatus, CapabilityFramework, FrameworkNode, H5PActivity, NodeKind
 from assessments.services import framework_2_0_core_ensure, framework_load_csv
 
@@ -55,4 +65,12 @@ __all__ = [
     "h5p_state_get",
     "h5p_state_save",
     "h5p_statement_record",
+    "h5p_statement_store",
+    "h5p_scoring_activity",
+    "LibraryStatus",
+    "h5p_activity_check_run",
+    "h5p_activity_receive",
+    "h5p_libraries_awaiting",
+    "h5p_library_decide",
+    "h5p_sample_package",
 ]

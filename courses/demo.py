@@ -1,6 +1,7 @@
 """Demo courses for the demo province: published courses from two institutions, one awaiting approval,
-a whole-school cohort, school-based sessions (done and approved, awaiting the county, upcoming) and a
-few years of ledger entries for the demo teacher. Idempotent: a second run finds everything in place."""
+a whole-school cohort, school-based sessions (done and approved, awaiting the county, upcoming), a few
+years of ledger entries for the demo teacher, and H5P activities (three ready in a lesson, one held for
+the province to approve its library). Idempotent: a second run finds everything in place."""
 
 from __future__ import annotations
 
@@ -11,10 +12,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.api import FrameworkNode, framework_2_0_core_ensure
+from assessments.api import (
+    ActivityStatus,
+    FrameworkNode,
+    H5PActivity,
+    LibraryStatus,
+    framework_2_0_core_ensure,
+    h5p_activity_check_run,
+    h5p_activity_receive,
+    h5p_libraries_awaiting,
+    h5p_library_decide,
+    h5p_sample_package,
+)
 from courses.models import (
     Cohort,
     CoursePage,
@@ -24,6 +37,7 @@ from courses.models import (
     HoursSource,
     LessonPage,
     LessonProgress,
+    ModulePage,
     ProgressStatus,
     ProviderIndexPage,
     SchoolSession,
@@ -50,6 +64,8 @@ class CoursesDemoResult:
     cohorts: int = 0
     school_sessions: int = 0
     hours_entries: int = 0
+    h5p_ready: int = 0
+    h5p_held: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,35 @@ DEMO_COURSES = (
     DemoCourse("SF2026-010", "技术支持的方法指导", ("A8",), "online", (6, 0, 0), institution=1),
 )
 AWAITING = DemoCourse("SF2026-011", "技术支持的测验与练习", ("A10",), "online", (8, 0, 0))
+
+
+@dataclass(frozen=True)
+class DemoH5P:
+    kind: str  # a sample content type: truefalse, multichoice, blanks
+    title: str
+    content: dict[str, Any]
+    patch: int = 0
+
+
+DEMO_H5P = (
+    DemoH5P("truefalse", "判断题：多媒体课件与课堂讲授",
+            {"question": "<p>多媒体课件可以支持课堂讲授。</p>", "correct": "true"}),
+    DemoH5P("multichoice", "多选题：信息技术教学资源", {
+        "question": "<p>下列哪些属于信息技术教学资源？</p>",
+        "answers": [{"text": "<div>多媒体课件</div>", "correct": True}, {"text": "<div>微课视频</div>", "correct": True},
+                    {"text": "<div>粉笔</div>", "correct": False}],
+        "behaviour": {"singlePoint": False, "type": "auto"},
+    }),
+    DemoH5P("blanks", "填空题：演示文稿与微课", {
+        "text": "<p>在空白处填写正确答案。</p>",
+        "questions": ["<p>用 *演示文稿/PPT* 展示教学内容，用 *微课* 支持课前预习。</p>"],
+        "behaviour": {"caseSensitive": False},
+    }),
+)
+# A newer patch of the TrueFalse library: its activity stays held until province_admin approves the library.
+HELD_H5P = DemoH5P("truefalse", "判断题：交互式电子白板（新版题型，待审核）",
+                   {"question": "<p>交互式电子白板可以支持课堂互动。</p>", "correct": "true"}, patch=1)
+H5P_LESSON_TITLE = "互动练习"
 
 
 def _block(kind: str, value: Any) -> dict[str, Any]:
@@ -143,6 +188,58 @@ def _catalog(result: CoursesDemoResult, now: dt.datetime) -> list[CoursePage]:
     result.published = CoursePage.objects.live().filter(filed_hours__isnull=False).count()
     result.awaiting_approval = int(awaiting.workflow_in_progress)
     return courses
+
+
+def _h5p_activity(spec: DemoH5P, institution: Organisation, editor: Any) -> H5PActivity:
+    """Upload the sample package as the institution's editor and check it at once; found by title on a rerun."""
+    existing = H5PActivity.objects.filter(institution=institution, title=spec.title).order_by("pk").first()
+    if existing is not None:
+        return existing
+    activity = H5PActivity(institution=institution, title=spec.title, created_by=editor)
+    activity.full_clean()
+    activity.save()
+    data = h5p_sample_package(spec.kind, content=spec.content, title=spec.title, patch=spec.patch)
+    upload = SimpleUploadedFile(f"{spec.kind}-{spec.patch}.h5p", data, content_type="application/zip")
+    h5p_activity_receive(activity=activity, upload=upload, user=editor)
+    return h5p_activity_check_run(activity_id=activity.pk)  # the queued task finds it done and does nothing
+
+
+def _h5p_activities(result: CoursesDemoResult) -> list[H5PActivity]:
+    User = get_user_model()
+    editor, approver = User.objects.get(username="editor"), User.objects.get(username="province_admin")
+    institution = Organisation.objects.get(code="JG990000")  # the editor's institution
+    ready = [_h5p_activity(spec, institution, editor) for spec in DEMO_H5P]
+    for activity in ready:
+        if activity.package is None:
+            continue
+        for library in h5p_libraries_awaiting(package=activity.package):
+            if library.status == LibraryStatus.PENDING:  # a library someone refused stays refused
+                h5p_library_decide(library=library, user=approver, approve=True, note="示范数据：示例题型")
+        activity.refresh_from_db()
+    _h5p_activity(HELD_H5P, institution, editor)
+    titles = [spec.title for spec in (*DEMO_H5P, HELD_H5P)]
+    demo = H5PActivity.objects.filter(institution=institution, title__in=titles)
+    result.h5p_ready = demo.filter(status=ActivityStatus.READY).count()
+    result.h5p_held = demo.filter(status=ActivityStatus.HELD).count()
+    return [activity for activity in ready if activity.playable]
+
+
+def _h5p_lesson(course: CoursePage, activities: list[H5PActivity], editor: Any) -> None:
+    """A graded lesson of the ready activities in the course's second module, added once."""
+    module = ModulePage.objects.child_of(course).order_by("path")[1]
+    if not activities or LessonPage.objects.child_of(module).filter(title=H5P_LESSON_TITLE).exists():
+        return
+    slugs = set(LessonPage.objects.child_of(module).values_list("slug", flat=True))
+    slug = next(f"l{n}" for n in range(1, len(slugs) + 2) if f"l{n}" not in slugs)
+    body = [_block("text", "<p>完成下列练习，检验对信息技术教学资源的理解；答案由服务器判分。</p>")]
+    body += [
+        _block("h5p", {"title": activity.title, "activity": activity.pk, "required_to_pass": True})
+        for activity in activities
+    ]
+    lesson = LessonPage(title=H5P_LESSON_TITLE, slug=slug, body=body, required=True, graded=True, live=False)
+    module.add_child(instance=lesson)
+    revision = lesson.save_revision(user=editor, log_action=False)
+    revision.publish(user=editor, log_action=False, skip_permission_checks=True)
 
 
 def _teacher_progress(teacher: Teacher, courses: list[CoursePage], now: dt.datetime) -> None:
@@ -229,6 +326,7 @@ def courses_demo_seed() -> CoursesDemoResult:
     now = timezone.now()
     framework_2_0_core_ensure()
     courses = _catalog(result, now)
+    _h5p_lesson(courses[0], _h5p_activities(result), get_user_model().objects.get(username="editor"))
     teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
     assert teacher is not None and teacher.school is not None
     school = teacher.school

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from assessments.models import ActivityStatus, H5PActivity, H5PLibrary, H5PPackage, LibraryStatus
+from courses.models import Enrolment, LessonPage, LessonProgress
 from lms.crypto import decrypt_text
 from lms.idcard import parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, RoleGrant, Teacher, TeacherPosting
@@ -86,6 +88,10 @@ def _snapshot() -> dict[str, object]:
         "postings": TeacherPosting.objects.count(),
         "users": list(users.order_by("id").values_list("id", "username", "password", "is_superuser")),
         "grants": list(RoleGrant.objects.order_by("id").values_list("id", "user_id", "role", "organisation_id")),
+        "h5p_activities": list(H5PActivity.objects.order_by("id").values_list("id", "title", "status", "package_id")),
+        "h5p_packages": H5PPackage.objects.count(),
+        "h5p_libraries": list(H5PLibrary.objects.order_by("id").values_list("id", "status")),
+        "lessons": LessonPage.objects.count(),
     }
 
 
@@ -95,6 +101,26 @@ def test_running_twice_changes_nothing() -> None:
     output = seed()
     assert _snapshot() == before
     assert "0 organisations, 0 teachers, 0 accounts created" in output
+
+
+def test_the_demo_has_three_ready_h5p_activities_in_a_graded_lesson_and_one_library_to_approve() -> None:
+    seed()
+    activities = H5PActivity.objects.filter(institution__code="JG990000")
+    ready = activities.filter(status=ActivityStatus.READY)
+    assert ready.count() == 3 and activities.filter(status=ActivityStatus.HELD).count() == 1
+    assert sorted(activity.package.main_library for activity in ready) == ["H5P.Blanks", "H5P.MultiChoice", "H5P.TrueFalse"]
+    assert [library.label for library in H5PLibrary.objects.filter(status=LibraryStatus.PENDING)] == ["H5P.TrueFalse 1.8.1"]
+    assert all(library.decided_by.username == "province_admin"
+               for library in H5PLibrary.objects.filter(status=LibraryStatus.APPROVED))
+    lesson = LessonPage.objects.live().get(title="互动练习")
+    blocks = [block.value for block in lesson.body if block.block_type == "h5p"]
+    assert {value["activity"].pk for value in blocks} == set(ready.values_list("pk", flat=True))
+    assert lesson.graded and all(value["required_to_pass"] for value in blocks)
+    course = lesson.get_parent().get_parent().specific
+    assert course.code == "SF2026-001"
+    # the demo teacher is enrolled in that course and has the exercises still to do
+    assert Enrolment.objects.filter(course=course, teacher__user__username="teacher").exists()
+    assert not LessonProgress.objects.filter(lesson=lesson, enrolment__teacher__user__username="teacher").exists()
 
 
 def test_county_admin_sees_only_their_countys_teachers() -> None:

@@ -35,7 +35,11 @@ def sample_library_files(folder: str, *, patch: int = 0) -> dict[str, bytes]:
     if folder not in SAMPLE_FOLDERS.values():
         raise ValueError(f"No sample H5P library {folder!r}; choose one of {sorted(SAMPLE_FOLDERS.values())}.")
     directory = SAMPLES_DIR / folder
-    files = {path.name: path.read_bytes() for path in sorted(directory.iterdir()) if path.is_file()}
+    files = {
+        path.name: path.read_bytes()
+        for path in sorted(directory.iterdir())
+        if path.is_file() and not path.name.startswith(".")  # no editor or OS leftovers in a package
+    }
     metadata = json.loads(files["library.json"])
     if metadata.get("patchVersion") != patch:
         metadata["patchVersion"] = patch

@@ -115,6 +115,7 @@ H5P.Blanks = (function ($) {
     }
     self.checked = true;
     self.render();
+    self.trigger('resize');  // the feedback line makes the content taller: let the iframe grow
     self.trigger(self.answeredEvent());
   };
 

@@ -100,6 +100,7 @@ H5P.MultiChoice = (function ($) {
   MultiChoice.prototype.check = function () {
     this.checked = true;
     this.render();
+    this.trigger('resize');  // the feedback line makes the content taller: let the iframe grow
     this.trigger(this.answeredEvent());
   };
 

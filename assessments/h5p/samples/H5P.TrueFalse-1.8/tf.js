@@ -62,6 +62,7 @@ H5P.TrueFalse = (function ($) {
     if (this.answer === null) { return; }
     this.checked = true;
     this.render();
+    this.trigger('resize');  // the feedback line makes the content taller: let the iframe grow
     this.trigger(this.answeredEvent());
   };
 
