@@ -3,7 +3,7 @@
 -- Django session cookie, with Django's CSRF cookie and X-CSRFToken header, and a fresh v4 UUID id.
 -- Statements alternate between the right answer and a wrong one; every 10th (a wrong one) claims full
 -- marks, and says so in a bench-only context extension, so that the check knows which ones lied.
--- H5P_TEACHERS names the file (one "sessionid csrftoken mbox" a line), H5P_PATH the statement URL path,
+-- H5P_TEACHERS names the file (one "sessionid csrftoken mbox claims" a line), H5P_PATH the statement URL path,
 -- H5P_THREADS the number of wrk threads, H5P_SEED a per-run seed; H5P_RIGHT / H5P_WRONG the responses
 -- and H5P_MAX the maximum score.
 
@@ -20,12 +20,13 @@ function init(args)
   local n = tonumber(os.getenv("H5P_THREADS") or "1")
   teachers = {}
   for i = id + 1, #all, n do
-    local session, csrf, mbox = line_split(all[i])
+    local session, csrf, mbox, token = line_split(all[i])
     teachers[#teachers + 1] = {
       headers = {
         ["Content-Type"] = "application/json",
         ["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. csrf,
         ["X-CSRFToken"] = csrf,
+        ["X-H5P-Token"] = token,
       },
       mbox = mbox,
     }
@@ -39,7 +40,7 @@ end
 function line_split(line)
   local parts = {}
   for part in line:gmatch("%S+") do parts[#parts + 1] = part end
-  return parts[1], parts[2], parts[3]
+  return parts[1], parts[2], parts[3], parts[4]
 end
 
 local function hex(count)

@@ -156,9 +156,10 @@ def bench_lesson(activity):  # type: ignore[no-untyped-def]
     sys.exit("the bench course has no H5P lesson")
 
 
-def enrol_and_log_in(course, teachers: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str]], int]:  # type: ignore[no-untyped-def]
-    """Enrol the teachers (active) and give each a fresh logged-in session and CSRF token.
-    Returns (session key, csrf token, actor mbox) per teacher and how many enrolments were reactivated."""
+def enrol_and_log_in(course, lesson, block_id: str, activity, teachers: list[tuple[int, int]]) -> tuple[list[tuple[str, str, str, str]], int]:  # type: ignore[no-untyped-def]
+    """Enrol the teachers (active) and give each a fresh logged-in session, CSRF token and the signed claims
+    the lesson page would give the player. Returns (session key, csrf token, actor mbox, claims) per teacher
+    and how many enrolments were reactivated."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
@@ -192,7 +193,23 @@ def enrol_and_log_in(course, teachers: list[tuple[int, int]]) -> tuple[list[tupl
         )
         reactivated = Enrolment.objects.filter(course=course).exclude(status=EnrolmentStatus.ACTIVE).update(
             status=EnrolmentStatus.ACTIVE)
-    return rows, reactivated
+    enrolments = dict(Enrolment.objects.filter(course=course).values_list("teacher_id", "pk"))
+    tokens = [claims_token(user_id, teacher_id, enrolments[teacher_id], lesson, block_id, activity)
+              for teacher_id, user_id in teachers]
+    return [(*row, token) for row, token in zip(rows, tokens)], reactivated
+
+
+def claims_token(user_id: int, teacher_id: int, enrolment_id: int, lesson, block_id: str, activity) -> str:  # type: ignore[no-untyped-def]
+    """The signed claims the lesson page gives the player (courses.services.activities)."""
+    from dataclasses import asdict
+
+    from django.core import signing
+
+    from courses.services.activities import CLAIMS_SALT, ActivityClaims
+
+    claims = ActivityClaims(user_id=user_id, teacher_id=teacher_id, enrolment_id=enrolment_id, lesson_id=lesson.pk,
+                            block_id=block_id, activity_id=activity.pk, required_to_pass=True, sole=True)
+    return signing.dumps(asdict(claims), salt=CLAIMS_SALT, compress=True)
 
 
 # --- the server and wrk --------------------------------------------------------------------------------
@@ -218,18 +235,18 @@ def start_gunicorn(workers: int, *, async_commit: bool) -> subprocess.Popen[byte
     )
 
 
-def warm_up(path: str, teachers: list[tuple[str, str, str]], count: int = 40) -> None:
+def warm_up(path: str, teachers: list[tuple[str, str, str, str]], count: int = 40) -> None:
     """Load the URLconf, the services and the database connection in every worker with a few real statements
     (they are written before the run's first id is taken, so the check ignores them)."""
     import urllib.request
 
     for n in range(count):
-        session, csrf, mbox = teachers[n % len(teachers)]
+        session, csrf, mbox, token = teachers[n % len(teachers)]
         body = statement_body(mbox=mbox, response=RIGHT, raw=MAXIMUM)
         request = urllib.request.Request(
             f"http://127.0.0.1:{PORT}{path}", data=body, method="POST",
             headers={"Content-Type": "application/json", "Cookie": f"sessionid={session}; csrftoken={csrf}",
-                     "X-CSRFToken": csrf},
+                     "X-CSRFToken": csrf, "X-H5P-Token": token},
         )
         with urllib.request.urlopen(request, timeout=60) as response:
             if response.status != 200:
@@ -367,7 +384,7 @@ def query_origin() -> str:
     return " ← ".join(found) or "?"
 
 
-def queries_profile(path: str, teachers: list[tuple[str, str, str]], *, samples: int, profile: bool) -> None:
+def queries_profile(path: str, teachers: list[tuple[str, str, str, str]], *, samples: int, profile: bool) -> None:
     """Time `samples` statements in-process (one test client, as a worker loads the middleware once) and say
     which queries each makes, where from, and what share of the request they take."""
     from django.db import connection
@@ -394,7 +411,7 @@ def queries_profile(path: str, teachers: list[tuple[str, str, str]], *, samples:
     with override_settings(ALLOWED_HOSTS=["testserver", "127.0.0.1"]), connection.execute_wrapper(wrapper):
         client = Client(enforce_csrf_checks=True)
         for n in range(samples + 5):
-            session, csrf, mbox = teachers[-1 - (n % min(50, len(teachers)))]
+            session, csrf, mbox, token = teachers[-1 - (n % min(50, len(teachers)))]
             client.cookies.clear()
             client.cookies["sessionid"], client.cookies["csrftoken"] = session, csrf
             right = n % 2 == 0
@@ -405,7 +422,8 @@ def queries_profile(path: str, teachers: list[tuple[str, str, str]], *, samples:
                 if measured and profiler:
                     profiler.enable()
                 started, cpu_started = time.perf_counter(), time.process_time()
-                response = client.post(path, data=body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+                response = client.post(path, data=body, content_type="application/json", HTTP_X_CSRFTOKEN=csrf,
+                                       HTTP_X_H5P_TOKEN=token)
                 elapsed, cpu_used = time.perf_counter() - started, time.process_time() - cpu_started
                 if measured and profiler:
                     profiler.disable()
@@ -477,7 +495,7 @@ def main() -> None:
     institution = bench_institution()
     activity = bench_activity(institution)
     course, lesson, block_id = bench_lesson(activity)
-    logins, reactivated = enrol_and_log_in(course, teachers)
+    logins, reactivated = enrol_and_log_in(course, lesson, block_id, activity, teachers)
     path = f"/learn/lessons/{lesson.pk}/h5p/{block_id}/statements/"
     print(f"{len(teachers):,} teachers enrolled and logged in (one session and CSRF token each), activity "
           f"{activity.pk} ({activity.package.main_library}), lesson {lesson.pk}: {time.perf_counter() - started:.1f} s"

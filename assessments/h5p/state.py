@@ -7,26 +7,24 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from assessments.models import H5PActivity, H5PUserState
-from lms.api import Teacher
+from assessments.models import H5PUserState
 
 MAX_STATE_CHARS = 64 * 1024
 
 
-def h5p_state_get(*, activity: H5PActivity, teacher: Teacher, data_type: str, sub_content_id: str) -> str | None:
-    row = H5PUserState.objects.filter(
-        activity=activity, teacher=teacher, data_type=data_type[:40], sub_content_id=sub_content_id[:64] or "0"
+def h5p_state_get(*, activity_id: int, teacher_id: int, data_type: str, sub_content_id: str) -> str | None:
+    return H5PUserState.objects.filter(
+        activity_id=activity_id, teacher_id=teacher_id, data_type=data_type[:40], sub_content_id=sub_content_id[:64] or "0"
     ).values_list("data", flat=True).first()
-    return row
 
 
 def h5p_state_save(
-    *, activity: H5PActivity, teacher: Teacher, data_type: str, sub_content_id: str, data: str | None
+    *, activity_id: int, teacher_id: int, data_type: str, sub_content_id: str, data: str | None
 ) -> None:
     """Save (or, with data None / "0", clear) the state; the player sends it every few seconds."""
     if not data_type or len(data_type) > 40 or len(sub_content_id) > 64:
         raise ValidationError(_("The saved state is not addressed correctly."))
-    keys: dict[str, Any] = {"activity": activity, "teacher": teacher, "data_type": data_type, "sub_content_id": sub_content_id or "0"}
+    keys: dict[str, Any] = {"activity_id": activity_id, "teacher_id": teacher_id, "data_type": data_type, "sub_content_id": sub_content_id or "0"}
     if data is None or data == "0":
         H5PUserState.objects.filter(**keys).delete()
         return

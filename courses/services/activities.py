@@ -1,19 +1,37 @@
 """H5P activities inside lessons: a teacher's statements reach the assessment engine only through an
-active enrolment in the lesson's course, and the server-decided result updates the lesson's progress."""
+active enrolment in the lesson's course, and the server-decided result updates the lesson's progress.
+
+The lesson page gives the player a signed claim (teacher, enrolment, lesson, block, activity) so that the
+statement path — the busiest of an H5P lesson — reads the enrolment and the activity once each instead of
+walking the page tree and the lesson's content again for every answer.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from assessments.api import ActivityResult, H5PActivity, StatementOutcome, h5p_activity_get, h5p_result, h5p_statement_record
+from assessments.api import (
+    ActivityResult,
+    H5PActivity,
+    StatementOutcome,
+    h5p_activity_get,
+    h5p_scoring_activity,
+    h5p_statement_store,
+)
 from courses.models import Enrolment, EnrolmentStatus, LessonPage, LessonProgress, ProgressStatus
-from courses.selectors.progress import ActivityRequirement, lesson_activity, lesson_course
-from courses.services.progress import lesson_progress_update
+from courses.selectors.progress import ActivityRequirement, lesson_activity, lesson_course, lesson_requirements
+from courses.services.progress import enrolment_completion_check, lesson_progress_update
 from lms.api import Teacher, teacher_for_user
+
+CLAIMS_SALT = "courses.h5p-activity"
+CLAIMS_MAX_AGE = 12 * 3600
 
 
 @dataclass(frozen=True)
@@ -22,6 +40,20 @@ class LessonActivity:
     teacher: Teacher
     requirement: ActivityRequirement
     activity: H5PActivity
+
+
+@dataclass(frozen=True)
+class ActivityClaims:
+    """What the lesson page vouches for, signed: who answers which activity of which lesson."""
+
+    user_id: int
+    teacher_id: int
+    enrolment_id: int
+    lesson_id: int
+    block_id: str
+    activity_id: int
+    required_to_pass: bool
+    sole: bool  # the lesson's only counted requirement: its result alone decides the lesson
 
 
 @dataclass(frozen=True)
@@ -47,17 +79,86 @@ def lesson_activity_for(*, user: User | AnonymousUser, lesson: LessonPage, block
     return LessonActivity(enrolment=enrolment, teacher=teacher, requirement=requirement, activity=activity)
 
 
-def lesson_activity_statement(
-    *, user: User | AnonymousUser, lesson: LessonPage, block_id: str, body: bytes
-) -> ActivityStatementResult:
-    """Record one xAPI statement from a lesson's H5P block; a finished attempt updates the lesson."""
-    access = lesson_activity_for(user=user, lesson=lesson, block_id=block_id)
-    outcome = h5p_statement_record(
-        activity=access.activity, teacher=access.teacher, body=body, context_ref=f"lesson:{lesson.pk}:{block_id}"
+def activity_claims_sign(*, user_id: int, access: LessonActivity, lesson: LessonPage) -> str:
+    requirements = lesson_requirements(lesson=lesson)
+    sole = len(requirements.activities) == 1 and not any(v.required_seconds for v in requirements.videos) and not any(
+        s.sign_in_required for s in requirements.sessions
     )
-    lesson_done = False
-    if outcome.attempt is not None:
-        progress: LessonProgress = lesson_progress_update(enrolment=access.enrolment, lesson=lesson)
-        lesson_done = progress.status == ProgressStatus.DONE
-    result = h5p_result(activity=access.activity, teacher_id=access.teacher.pk)
-    return ActivityStatementResult(outcome=outcome, result=result, lesson_done=lesson_done)
+    claims = ActivityClaims(
+        user_id=user_id, teacher_id=access.teacher.pk, enrolment_id=access.enrolment.pk, lesson_id=lesson.pk,
+        block_id=access.requirement.block_id, activity_id=access.activity.pk,
+        required_to_pass=access.requirement.required_to_pass, sole=sole,
+    )
+    return signing.dumps(asdict(claims), salt=CLAIMS_SALT, compress=True)
+
+
+def activity_claims_read(*, token: str, user_id: int | None, lesson_id: int, block_id: str) -> ActivityClaims:
+    """The claims of a token the lesson page issued to this user for this block; PermissionDenied otherwise."""
+    try:
+        claims = ActivityClaims(**signing.loads(token, salt=CLAIMS_SALT, max_age=CLAIMS_MAX_AGE))
+    except (signing.BadSignature, TypeError) as refused:
+        raise PermissionDenied(_("This page has expired; reload it.")) from refused
+    if claims.user_id != user_id or claims.lesson_id != lesson_id or claims.block_id != block_id:
+        raise PermissionDenied(_("This page has expired; reload it."))
+    return claims
+
+
+# The enrolment (must be active) and the lesson's progress, read in one round trip.
+_ENROLMENT_PROGRESS_SQL = f"""
+SELECT e.status, lp.status, lp.score
+  FROM {Enrolment._meta.db_table} e
+  LEFT JOIN {LessonProgress._meta.db_table} lp ON lp.enrolment_id = e.id AND lp.lesson_id = %s
+ WHERE e.id = %s AND e.teacher_id = %s"""
+
+
+def _enrolment_progress(claims: ActivityClaims) -> tuple[str, str | None, Decimal | None] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_ENROLMENT_PROGRESS_SQL, [claims.lesson_id, claims.enrolment_id, claims.teacher_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return row[0], row[1], None if row[2] is None else Decimal(str(row[2]))
+
+
+def lesson_activity_statement(*, claims: ActivityClaims, body: bytes) -> ActivityStatementResult:
+    """Record one xAPI statement from a lesson's H5P block; a finished attempt updates the lesson."""
+    with transaction.atomic():
+        found = _enrolment_progress(claims)
+        if found is None or found[0] != EnrolmentStatus.ACTIVE:
+            raise PermissionDenied(_("You have completed this course, or left it; answers are no longer recorded."))
+        activity = h5p_scoring_activity(activity_id=claims.activity_id, teacher_id=claims.teacher_id)
+        if activity is None or not activity.playable:
+            raise PermissionDenied(_("This activity cannot be played."))
+        outcome = h5p_statement_store(
+            activity=activity, teacher_id=claims.teacher_id, body=body,
+            context_ref=f"lesson:{claims.lesson_id}:{claims.block_id}",
+        )
+        lesson_done = (
+            _lesson_follow(claims, outcome.result, progress=found[1:]) if outcome.attempt is not None else False
+        )
+    return ActivityStatementResult(outcome=outcome, result=outcome.result, lesson_done=lesson_done)
+
+
+def _lesson_follow(
+    claims: ActivityClaims, result: ActivityResult | None, *, progress: tuple[str | None, Decimal | None]
+) -> bool:
+    """Bring the lesson's progress up to the counted result; the full check only when it may change state."""
+    status, score = progress
+    if not claims.sole or status is None or result is None:
+        return _lesson_follow_fully(claims)
+    met = result.passed if claims.required_to_pass else result.completed
+    if score != result.percent:
+        LessonProgress.objects.filter(enrolment_id=claims.enrolment_id, lesson_id=claims.lesson_id).update(
+            score=result.percent
+        )
+        if status == ProgressStatus.DONE:  # a better attempt may now reach the course's minimum score
+            enrolment_completion_check(enrolment=Enrolment.objects.get(pk=claims.enrolment_id))
+    if met and status != ProgressStatus.DONE:
+        return _lesson_follow_fully(claims)
+    return status == ProgressStatus.DONE
+
+
+def _lesson_follow_fully(claims: ActivityClaims) -> bool:
+    enrolment = Enrolment.objects.get(pk=claims.enrolment_id)
+    lesson = LessonPage.objects.get(pk=claims.lesson_id)
+    return lesson_progress_update(enrolment=enrolment, lesson=lesson).status == ProgressStatus.DONE

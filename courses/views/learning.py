@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from courses.models import Enrolment, EnrolmentStatus, LessonPage, ProgressStatus
 from assessments.api import ActivityResult
 from courses.selectors.progress import (
+    ActivityRequirement,
     activity_results,
     course_lessons,
     course_modules,
@@ -32,6 +33,7 @@ from courses.selectors.progress import (
 )
 from courses.services.progress import lesson_mark_done, lesson_progress_start, lesson_progress_update
 from courses.services.watching import watch_heartbeat, watch_rules, watch_start
+from courses.services.activities import LessonActivity
 from courses.views.activities import h5p_player_config
 from lms.api import teacher_for_user
 
@@ -95,8 +97,13 @@ def _activity_progress(request: Any, enrolment: Enrolment | None, lesson: Lesson
     return {
         "playable": True,
         "config_id": f"h5p-config-{block.id}",
-        "config": h5p_player_config(request=request, lesson=lesson, block_id=block.id, activity=activity,
-                                    teacher=enrolment.teacher),
+        "config": h5p_player_config(request=request, lesson=lesson, access=LessonActivity(
+            enrolment=enrolment, teacher=enrolment.teacher, activity=activity,
+            requirement=ActivityRequirement(
+                block_id=block.id, title=block.value.get("title", ""), activity_id=activity.pk,
+                required_to_pass=bool(block.value.get("required_to_pass")),
+            ),
+        )),
         "result": result,
         "passing_score": activity.passing_score,
         "attempts_allowed": activity.attempts_allowed,

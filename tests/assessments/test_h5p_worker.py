@@ -18,6 +18,9 @@ from tests.h5p_builder import truefalse_package
 
 
 @pytest.mark.celery_worker
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_WORKER_RUNNING"), reason="needs a real Celery worker (the PostgreSQL run of .ci/run)"
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_checks_an_upload_while_the_admin_polls(real_celery_worker, settings):
     # The worker reads the upload from its own PRIVATE_ROOT: use the folder both processes were given.

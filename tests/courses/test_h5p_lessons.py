@@ -54,10 +54,17 @@ class Setup:
     def url(self) -> str:
         return reverse("courses:h5p_statement", args=[self.lesson.pk, self.block["id"]])
 
-    def post(self, body: Any, *, client: Client | None = None, language: str = "zh-hans") -> Any:
+    @property
+    def token(self) -> str:
+        """The signed claims the lesson page gives the player (opening it also starts the lesson)."""
+        if not hasattr(self, "_token"):
+            self._token = _player_config(self)["token"]
+        return self._token
+
+    def post(self, body: Any, *, client: Client | None = None, language: str = "zh-hans", token: str | None = None) -> Any:
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
         return (client or self.client).post(self.url, data=data, content_type="application/json",
-                                            headers={"accept-language": language})
+                                            headers={"accept-language": language, "x-h5p-token": token or self.token})
 
     def progress(self) -> LessonProgress | None:
         return LessonProgress.objects.filter(enrolment=self.enrolment, lesson=self.lesson).first()
@@ -209,7 +216,38 @@ def test_a_block_that_is_not_in_the_lesson_is_refused(tree):
     setup = Setup(tree)
     url = reverse("courses:h5p_statement", args=[setup.lesson.pk, str(uuid.uuid4())])
     response = setup.client.post(url, data=json.dumps(statement(teacher=setup.teacher, response="true")),
-                                 content_type="application/json")
+                                 content_type="application/json", headers={"x-h5p-token": setup.token})
+    assert response.status_code == 403
+    assert _nothing_written()
+
+
+@pytest.mark.parametrize("token", ["", "forged", "eyJ1IjoxfQ:1abc:def"])
+def test_a_statement_without_the_pages_signed_claims_is_refused(tree, token):
+    setup = Setup(tree)
+    setup.token  # noqa: B018 - the page was opened
+    response = setup.post(statement(teacher=setup.teacher, response="true"), token=token or " ")
+    assert response.status_code == 403 and response.json()["message"]
+    assert _nothing_written()
+
+
+def test_a_teacher_who_withdrew_after_opening_the_page_is_refused(tree):
+    setup = Setup(tree)
+    setup.token  # noqa: B018
+    setup.enrolment.status = EnrolmentStatus.WITHDRAWN
+    setup.enrolment.save(update_fields=["status"])
+    response = setup.post(statement(teacher=setup.teacher, response="true"))
+    assert response.status_code == 403
+    assert _nothing_written()
+
+
+def test_a_library_refused_after_the_page_was_opened_stops_the_statements(tree):
+    from assessments.h5p.packages import h5p_library_decide
+
+    setup = Setup(tree)
+    setup.token  # noqa: B018
+    h5p_library_decide(library=setup.activity.package.libraries.get(), user=province_admin(tree, "h5p_province_2"),
+                       approve=False, note="撤回")
+    response = setup.post(statement(teacher=setup.teacher, response="true"))
     assert response.status_code == 403
     assert _nothing_written()
 

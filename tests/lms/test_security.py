@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -64,9 +65,30 @@ def test_a_strong_password_passes():
     validate_password("Xuexi-2026-Jiaoshi")
 
 
-def test_idle_sessions_expire_after_thirty_minutes():
+def test_idle_sessions_expire_after_thirty_minutes_of_inactivity(client, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from lms import session_refresh
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    user = make_user("idle")
+    client.force_login(user)
+    key = client.session.session_key
+    clock = [1_000_000.0]
+    monkeypatch.setattr(session_refresh.time, "time", lambda: clock[0])
+
+    def expiry():
+        return Session.objects.get(session_key=key).expire_date
+
+    client.get(reverse("lms:login"))
+    first = expiry()
+    clock[0] += 30  # a request within the refresh margin does not rewrite the session
+    client.get(reverse("lms:login"))
+    assert expiry() == first
+    clock[0] += 61  # activity past the margin moves the expiry on
+    client.get(reverse("lms:login"))
+    assert expiry() > first
+    assert (expiry() - timezone.now()).total_seconds() == pytest.approx(30 * 60, abs=5)
 
 
 def test_chinese_by_default_english_on_request(client):

@@ -66,7 +66,7 @@
     return fetch(route.url, {
       method: "POST",
       credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken()},
+      headers: {"Content-Type": "application/json", "X-CSRFToken": csrfToken(), "X-H5P-Token": route.token},
       body: JSON.stringify(statement)
     }).then(function (response) {
       return response.json().then(function (body) {
@@ -115,7 +115,7 @@
       contentUserData: config.contentUserData || undefined,
       user: config.user
     };
-    routes[config.id] = {url: config.statementUrl, section: element.closest("section")};
+    routes[config.id] = {url: config.statementUrl, token: config.token, section: element.closest("section")};
     return new H5PStandalone.H5P(element, options).then(function () {
       element.setAttribute("data-h5p-ready", "1");
     });
