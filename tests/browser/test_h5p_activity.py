@@ -19,23 +19,31 @@ from tests.assessments.h5p_fixtures import make_activity, province_admin
 from tests.browser.conftest import log_in
 from tests.courses.catalog_factories import make_course, text_block
 from tests.factories import PASSWORD, build_tree, make_teacher
-from tests.h5p_builder import multichoice_package
+from tests.h5p_builder import multichoice_package, truefalse_package
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ANSWERS = [("多媒体课件", True), ("粉笔", False), ("微课视频", True)]
+MC_BLOCK, TF_BLOCK = str(uuid.uuid4()), str(uuid.uuid4())
 
 
 @pytest.fixture
 def h5p_lesson(settings):
     settings.H5P_STATE_SAVE_SECONDS = 1  # the live server shares these settings
     tree = build_tree()
+    admin = province_admin(tree)
     activity = make_activity(institution=tree.institution, data=multichoice_package(answers=ANSWERS),
-                             title="信息技术教学资源辨析", approver=province_admin(tree), passing_score=Decimal(100))
-    block = {"type": "h5p", "id": str(uuid.uuid4()),
-             "value": {"title": "课堂练习：教学资源", "activity": activity.pk, "required_to_pass": True}}
+                             title="信息技术教学资源辨析", approver=admin, passing_score=Decimal(100))
+    judgement = make_activity(institution=tree.institution, data=truefalse_package(), title="判断", approver=admin)
+    # Two players on one page: each must start, and both must be passed to finish the lesson.
+    blocks = [
+        {"type": "h5p", "id": MC_BLOCK, "value": {"title": "课堂练习：教学资源", "activity": activity.pk,
+                                                  "required_to_pass": True}},
+        {"type": "h5p", "id": TF_BLOCK, "value": {"title": "课堂练习：判断", "activity": judgement.pk,
+                                                  "required_to_pass": True}},
+    ]
     course = make_course(institution=tree.institution, lessons=[
-        LessonSpec(title="互动练习", body=[text_block(), block]),
+        LessonSpec(title="互动练习", body=[text_block(), *blocks]),
     ])
     teacher = make_teacher(school=tree.school_a1_1, real_name="周老师")
     teacher.user.username = "teacher_zhou"
@@ -46,10 +54,9 @@ def h5p_lesson(settings):
     return lesson, enrolment, activity
 
 
-def _frame(page):
-    page.wait_for_selector("iframe", timeout=20_000)
-    frame = page.frame_locator(".lesson-h5p iframe")
-    frame.locator(".h5p-mc-answer").first.wait_for(timeout=20_000)
+def _frame(page, block_id: str = MC_BLOCK, ready: str = ".h5p-mc-answer"):
+    frame = page.frame_locator(f"#h5p-{block_id} iframe")
+    frame.locator(ready).first.wait_for(timeout=20_000)
     return frame
 
 
@@ -63,10 +70,10 @@ def test_the_server_recomputes_the_score_of_an_activity_played_in_a_lesson(page,
     frame.locator(".h5p-mc-answer[data-index='0']").check()
     frame.locator(".h5p-mc-answer[data-index='1']").check()
     frame.locator(".h5p-mc-check").click()
-    result = page.locator("[data-h5p-score]")
+    result = page.locator(f"#h5p-{MC_BLOCK} [data-h5p-score]")
     result.wait_for(timeout=15_000)
     assert re.search(r"(?<!\d)0\D+2\D+0%", result.inner_text()), result.inner_text()  # 0 of 2 (0%)
-    first = H5PAttempt.objects.get()
+    first = H5PAttempt.objects.get(activity=activity)
     assert (first.score, first.max_score, first.scored_by) == (Decimal(0), Decimal(2), "server")
     assert not LessonProgress.objects.get(enrolment=enrolment, lesson=lesson).status == ProgressStatus.DONE
 
@@ -74,23 +81,30 @@ def test_the_server_recomputes_the_score_of_an_activity_played_in_a_lesson(page,
     frame.locator(".h5p-mc-answer[data-index='1']").uncheck()
     frame.locator(".h5p-mc-answer[data-index='2']").check()
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and not _saved_choice(enrolment.teacher_id, 2):
+    while time.monotonic() < deadline and not _saved_choice(enrolment.teacher_id, 2, activity.pk):
         time.sleep(0.3)
-    assert _saved_choice(enrolment.teacher_id, 2), list(H5PUserState.objects.values_list("data", flat=True))
+    assert _saved_choice(enrolment.teacher_id, 2, activity.pk), list(H5PUserState.objects.values_list("data", flat=True))
     page.reload()
     frame = _frame(page)
     assert frame.locator(".h5p-mc-answer[data-index='0']").is_checked()
     assert frame.locator(".h5p-mc-answer[data-index='2']").is_checked()
     assert not frame.locator(".h5p-mc-answer[data-index='1']").is_checked()
-    assert re.search(r"(?<!\d)0\D+2\D+0%", page.inner_text("[data-h5p-score]"))  # the counted result, from the server
+    assert re.search(r"(?<!\d)0\D+2\D+0%", page.inner_text(f"#h5p-{MC_BLOCK} [data-h5p-score]"))  # from the server
 
-    # Second attempt: both right answers → 2 of 2, passed, lesson and course done.
+    # Second attempt: both right answers → 2 of 2, passed; the lesson waits for the other activity.
     frame.locator(".h5p-mc-check").click()
+    page.wait_for_function(
+        f"document.querySelector('#h5p-{MC_BLOCK} [data-h5p-score]').textContent.includes('100')", timeout=15_000
+    )
+    assert page.locator("[data-lesson-status]").get_attribute("data-done") is None
+    judgement = _frame(page, TF_BLOCK, ".h5p-tf-true")
+    judgement.locator(".h5p-tf-true").click()
+    judgement.locator(".h5p-tf-check").click()
     page.wait_for_function(
         "document.querySelector('[data-lesson-status]').dataset.done === '1'", timeout=15_000
     )
-    assert re.search(r"(?<!\d)2\D+2\D+100%", page.inner_text("[data-h5p-score]")), page.inner_text("[data-h5p-score]")
-    second = H5PAttempt.objects.order_by("number").last()
+    assert re.search(r"(?<!\d)1\D+1\D+100%", page.inner_text(f"#h5p-{TF_BLOCK} [data-h5p-score]"))
+    second = H5PAttempt.objects.filter(activity=activity).order_by("number").last()
     assert (second.number, second.score, second.passed) == (2, Decimal(2), True)
     statement = H5PStatement.objects.get(attempt=second)
     assert statement.body["actor"]["mbox"] == f"mailto:teacher-{enrolment.teacher_id}@lms.invalid"
@@ -104,7 +118,8 @@ def test_the_server_recomputes_the_score_of_an_activity_played_in_a_lesson(page,
     page.screenshot(path="test-results/h5p-lesson.png", full_page=True)
 
 
-def _saved_choice(teacher_id: int, index: int) -> bool:
+def _saved_choice(teacher_id: int, index: int, activity_id: int) -> bool:
     """The player has saved a state in which this answer is chosen."""
-    state = H5PUserState.objects.filter(teacher_id=teacher_id, data_type="state").values_list("data", flat=True).first()
+    state = H5PUserState.objects.filter(teacher_id=teacher_id, activity_id=activity_id, data_type="state").values_list(
+        "data", flat=True).first()
     return bool(state) and index in json.loads(state).get("answers", [])

@@ -33,7 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Courses: {courses.published} published, {courses.awaiting_approval} awaiting approval; "
             f"{courses.cohorts} cohorts, {courses.school_sessions} school-based sessions, "
-            f"{courses.hours_entries} hours entries."
+            f"{courses.hours_entries} hours entries; H5P activities: {courses.h5p_ready} ready, "
+            f"{courses.h5p_held} awaiting library approval (province_admin: Wagtail → H5P libraries)."
         )
         self.stdout.write(f"\nDemo accounts (password {DEMO_PASSWORD}):")
         for line in demo_accounts_table(result.accounts):

@@ -5,6 +5,8 @@
   "use strict";
 
   var routes = {};
+  // Taken before the first player starts: loading a player replaces the page's H5PStandalone global.
+  var Player = window.H5PStandalone && window.H5PStandalone.H5P;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -62,6 +64,7 @@
 
   function send(route, statement) {
     if (!statement.id) statement.id = newId();
+    sent[statement.id] = true;
     route.section.setAttribute("data-h5p-sending", "1");
     return fetch(route.url, {
       method: "POST",
@@ -116,24 +119,35 @@
       user: config.user
     };
     routes[config.id] = {url: config.statementUrl, token: config.token, section: element.closest("section")};
-    return new H5PStandalone.H5P(element, options).then(function () {
+    return new Player(element, options).then(function () {
       element.setAttribute("data-h5p-ready", "1");
+    });
+  }
+
+  // Each player that loads may bring the page a new H5P namespace; the players' frames report to the
+  // current one. Listen on every dispatcher seen, and send each statement once.
+  var dispatchers = [];
+  var sent = {};
+
+  function listen() {
+    var dispatcher = window.H5P && window.H5P.externalDispatcher;
+    if (!dispatcher || dispatchers.indexOf(dispatcher) >= 0) return;
+    dispatchers.push(dispatcher);
+    dispatcher.on("xAPI", function (event) {
+      var statement = event && event.data && event.data.statement;
+      if (!statement || (statement.id && sent[statement.id])) return;
+      onStatement(event);
     });
   }
 
   function start() {
     var players = Array.prototype.slice.call(document.querySelectorAll("[data-h5p-player]"));
     var chain = Promise.resolve();
-    var listening = false;
     players.forEach(function (element) {
-      chain = chain.then(function () { return startOne(element); }).then(function () {
-        if (!listening && window.H5P && H5P.externalDispatcher) {
-          H5P.externalDispatcher.on("xAPI", onStatement);
-          listening = true;
-        }
-      }).catch(function (error) {
+      chain = chain.then(function () { return startOne(element); }).then(listen).catch(function (error) {
         var status = element.closest("section").querySelector("[data-h5p-status]");
         if (status) status.textContent = String(error && error.message || error);
+        if (window.console) console.error(error && error.stack || error);
       });
     });
   }
