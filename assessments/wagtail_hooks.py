@@ -34,7 +34,7 @@ from assessments.h5p.access import (
     user_can_edit_activities,
 )
 from assessments.h5p.packages import h5p_activity_receive, h5p_libraries_awaiting, h5p_library_decide
-from assessments.models import ActivityStatus, H5PActivity, H5PLibrary, LibraryStatus
+from assessments.models import ActivityStatus, H5PActivity, H5PLibrary
 from lms.api import Organisation, OrganisationKind, Role, user_has_role
 
 TRUSTING_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
@@ -51,7 +51,16 @@ def register_h5p_log_actions(actions: Any) -> None:
 # --- activities ---------------------------------------------------------------------------------
 
 
-class H5PActivityPermissionPolicy(BasePermissionPolicy):
+class RoleBasedPolicy(BasePermissionPolicy):
+    """Permissions that follow role grants (lms), not Django's model permissions or groups."""
+
+    def users_with_any_permission(self, actions: Any) -> Any:
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.none()  # not enumerable from grants; Wagtail only uses it for notifications
+
+
+class H5PActivityPermissionPolicy(RoleBasedPolicy):
     """Institution editors manage their own institution's activities; nobody deletes one (attempts point to it)."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:
@@ -64,11 +73,6 @@ class H5PActivityPermissionPolicy(BasePermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[H5PActivity]:
         return activities_editable_by(user=user)
-
-    def users_with_any_permission(self, actions: Any) -> Any:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.none()
 
 
 register_permission_policy(H5PActivity, H5PActivityPermissionPolicy(H5PActivity))
@@ -200,7 +204,7 @@ register_snippet(H5PActivityViewSet)
 # --- libraries ----------------------------------------------------------------------------------
 
 
-class H5PLibraryPermissionPolicy(BasePermissionPolicy):
+class H5PLibraryPermissionPolicy(RoleBasedPolicy):
     """Province administrators see and decide library versions; nobody adds or edits them by hand."""
 
     def user_has_permission(self, user: Any, action: str) -> bool:
@@ -211,11 +215,6 @@ class H5PLibraryPermissionPolicy(BasePermissionPolicy):
 
     def instances_user_has_any_permission_for(self, user: Any, actions: Any) -> QuerySet[H5PLibrary]:
         return H5PLibrary.objects.all() if user_can_approve_libraries(user=user) else H5PLibrary.objects.none()
-
-    def users_with_any_permission(self, actions: Any) -> Any:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.none()
 
 
 register_permission_policy(H5PLibrary, H5PLibraryPermissionPolicy(H5PLibrary))
@@ -295,5 +294,3 @@ def activity_status_view(request: HttpRequest, pk: int) -> JsonResponse:
 def register_h5p_status_url() -> list[Any]:
     return [path("h5p/activities/<int:pk>/status/", activity_status_view, name="h5p_activity_status")]
 
-
-__all__ = ["LibraryStatus"]

@@ -30,7 +30,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, database_url, ensure_database, setup_django  # noqa: E402
+from common import ROOT, database_url, ensure_database, setup_django, wait_for_port  # noqa: E402
 
 TARGET_RATE = 300.0
 PORT = 8091
@@ -213,16 +212,6 @@ def claims_token(user_id: int, teacher_id: int, enrolment_id: int, lesson, block
 
 
 # --- the server and wrk --------------------------------------------------------------------------------
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    sys.exit(f"gunicorn did not listen on {port} within {timeout:.0f} s")
 
 
 def start_gunicorn(workers: int, *, async_commit: bool) -> subprocess.Popen[bytes]:

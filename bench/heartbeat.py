@@ -21,7 +21,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import ROOT, database_url, ensure_database, setup_django  # noqa: E402
+from common import ROOT, database_url, ensure_database, setup_django, wait_for_port  # noqa: E402
 
 TARGET_RATE = 500.0
 TARGET_P99_MS = 50.0
@@ -129,16 +128,6 @@ def write_tokens(session_ids: list[int], path: Path) -> None:
 
     tokens = dict(WatchSession.objects.filter(pk__in=session_ids).values_list("pk", "token"))
     path.write_text("".join(tokens[pk] + "\n" for pk in session_ids))
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    sys.exit(f"gunicorn did not listen on {port} within {timeout:.0f} s")
 
 
 def start_gunicorn(workers: int, worker_threads: int) -> subprocess.Popen[bytes]:
