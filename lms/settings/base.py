@@ -261,4 +261,7 @@ SCHOOL_SESSION_MAX_LENGTH_HOURS = 12
 H5P_ROOT = os.environ.get("H5P_ROOT", "")
 H5P_MAX_PACKAGE_BYTES = int(os.environ.get("H5P_MAX_PACKAGE_BYTES", str(200 * 1024 * 1024)))
 H5P_PLAYER_CORE_API = "1.27"  # what the bundled h5p-standalone player provides
+# PostgreSQL: commit H5P statements without waiting for the WAL flush (a crash may drop < 1 s of them; the
+# teacher answers again); 0 to wait.
+H5P_STATEMENT_ASYNC_COMMIT = os.environ.get("H5P_STATEMENT_ASYNC_COMMIT", "1") != "0"
 H5P_STATE_SAVE_SECONDS = int(os.environ.get("H5P_STATE_SAVE_SECONDS", "10"))  # how often the player saves where a teacher is
