@@ -32,12 +32,12 @@ from assessments.h5p.access import (
     editor_institutions,
     user_can_approve_libraries,
     user_can_edit_activities,
+    user_can_trust_activities,
 )
 from assessments.h5p.packages import h5p_activity_receive, h5p_libraries_awaiting, h5p_library_decide
 from assessments.models import ActivityStatus, H5PActivity, H5PLibrary
-from lms.api import Organisation, OrganisationKind, Role, user_has_role
+from lms.api import Organisation, OrganisationKind
 
-TRUSTING_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
 
 
 @hooks.register("register_log_actions")
@@ -96,7 +96,7 @@ class H5PActivityForm(WagtailAdminModelForm):
         self.fields["institution"].queryset = (
             Organisation.objects.filter(kind=OrganisationKind.INSTITUTION) if institutions is None else institutions
         )
-        if user is not None and not user_has_role(user=user, roles=TRUSTING_ROLES) and "trusted" in self.fields:
+        if user is not None and not user_can_trust_activities(user=user) and "trusted" in self.fields:
             self.fields["trusted"].disabled = True
             self.fields["trusted"].help_text = _("Only a bureau administrator may trust the player's score.")
 

@@ -169,3 +169,19 @@ def test_the_page_editor_shows_a_lessons_h5p_block(tree):
     assert response.status_code == 200
     html = response.content.decode()
     assert "课堂互动判断题" in html or json.dumps("课堂互动判断题")[1:-1] in html  # the chosen activity's label
+
+
+def test_only_a_bureau_administrator_trusts_an_activitys_player_score(tree):
+    activity = make_activity(institution=tree.institution, title="反思练习")
+    form = {"title": activity.title, "institution": tree.institution.pk, "passing_score": "60",
+            "attempts_allowed": "", "counting_rule": "best", "trusted": "on"}
+    editor = _client(institution_editor(tree))
+    editor.post(reverse("h5p_activities:edit", args=[activity.pk]), form)
+    activity.refresh_from_db()
+    assert not activity.trusted  # the field is disabled for the institution's own editors
+    county_elsewhere = make_user("county_b1_h5p", role="county_admin", organisation=tree.county_b1)
+    assert _client(county_elsewhere).get(reverse("h5p_activities:edit", args=[activity.pk])).status_code == 404
+    response = _client(province_admin(tree)).post(reverse("h5p_activities:edit", args=[activity.pk]), form)
+    assert response.status_code == 302, response.content[:500]
+    activity.refresh_from_db()
+    assert activity.trusted
