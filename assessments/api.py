@@ -25,6 +25,19 @@ from assessments.h5p.packages import (
 from assessments.h5p.samples import sample_package as h5p_sample_package
 from assessments.models import LibraryStatus
 from assessments.models import ActivityStatus, CapabilityFramework, FrameworkNode, H5PActivity, NodeKind
+from assessments.quizzes.services import (
+    AttemptResult as QuizAttemptResult,
+    quiz_answer_save,
+    quiz_attempt_current,
+    quiz_attempt_items,
+    quiz_attempt_latest_submitted,
+    quiz_attempt_result,
+    quiz_attempt_start,
+    quiz_attempt_submit,
+    quiz_best_percent,
+    quiz_passed,
+)
+from assessments.models import Quiz, QuizAttempt, QuizItem
 from assessments.services import framework_2_0_core_ensure, framework_load_csv
 
 
@@ -47,6 +60,19 @@ def h5p_activity_paths(*, activity: H5PActivity) -> dict[str, str]:
 
 
 __all__ = [
+    "Quiz",
+    "QuizAttempt",
+    "QuizAttemptResult",
+    "QuizItem",
+    "quiz_answer_save",
+    "quiz_attempt_current",
+    "quiz_attempt_items",
+    "quiz_attempt_latest_submitted",
+    "quiz_attempt_result",
+    "quiz_attempt_start",
+    "quiz_attempt_submit",
+    "quiz_best_percent",
+    "quiz_passed",
     "ActivityResult",
     "ActivityStatus",
     "CapabilityFramework",

@@ -19,13 +19,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
-from wagtail.permission_policies.base import BasePermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from assessments.admin_permissions import RoleBasedPolicy
 from assessments.h5p.attempts import h5p_activity_summary
 from assessments.h5p.access import (
     activities_editable_by,
@@ -49,15 +49,6 @@ def register_h5p_log_actions(actions: Any) -> None:
 
 
 # --- activities ---------------------------------------------------------------------------------
-
-
-class RoleBasedPolicy(BasePermissionPolicy):
-    """Permissions that follow role grants (lms), not Django's model permissions or groups."""
-
-    def users_with_any_permission(self, actions: Any) -> Any:
-        from django.contrib.auth import get_user_model
-
-        return get_user_model().objects.none()  # not enumerable from grants; Wagtail only uses it for notifications
 
 
 class H5PActivityPermissionPolicy(RoleBasedPolicy):
@@ -294,3 +285,6 @@ def activity_status_view(request: HttpRequest, pk: int) -> JsonResponse:
 def register_h5p_status_url() -> list[Any]:
     return [path("h5p/activities/<int:pk>/status/", activity_status_view, name="h5p_activity_status")]
 
+
+# The item bank and quizzes register their snippets in their own module.
+import assessments.wagtail_quizzes  # noqa: E402,F401

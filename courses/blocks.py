@@ -142,6 +142,32 @@ class H5PActivityBlock(blocks.StructBlock):
         preview_value = {"title": "课堂互动练习"}
 
 
+class QuizValue(blocks.StructValue):
+    completion_kind = "quiz"
+
+    def quiz_id(self) -> int | None:
+        return getattr(self.get("quiz"), "pk", None)
+
+
+class QuizBlock(blocks.StructBlock):
+    """A quiz drawn from the item bank; the server marks it and explains every item."""
+
+    title = blocks.CharBlock(label=_("title"), max_length=200, required=False)
+    quiz = SnippetChooserBlock("assessments.Quiz", label=_("quiz"))
+    required_to_pass = blocks.BooleanBlock(
+        label=_("must be passed to finish the lesson"), required=False, default=True,
+        help_text=_("Otherwise submitting one attempt is enough."),
+    )
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Quiz")
+        template = "courses/blocks/quiz.html"
+        value_class = QuizValue
+        description = _("A quiz from the item bank, marked by the server with an explanation per item.")
+        preview_value = {"title": "单元测验"}
+
+
 class LessonBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"),
@@ -155,6 +181,7 @@ class LessonBodyBlock(blocks.StreamBlock):
     document = DocumentBlock()
     offline_session = OfflineSessionBlock()
     h5p = H5PActivityBlock()
+    quiz = QuizBlock()
 
     class Meta:
         block_counts: dict[str, dict[str, int]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lms.append_only import AppendOnlyError, AppendOnlyModel
+from lms.append_only import AppendOnlyError, AppendOnlyModel, append_only_triggers
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
@@ -41,6 +41,7 @@ __all__ = [
     "user_can_manage_organisation",
     "AppendOnlyError",
     "AppendOnlyModel",
+    "append_only_triggers",
     "IdNumberError",
     "Organisation",
     "OrganisationKind",

@@ -26,3 +26,36 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(self.append_only_message)
+
+
+def append_only_triggers(*tables: str) -> Any:
+    """A migration operation: the database refuses UPDATE and DELETE on these tables (SQLite: UPDATE only,
+    its test flush needs DELETE; PostgreSQL's flush uses TRUNCATE, which fires no row trigger)."""
+    from django.db import migrations
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        for table in tables:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(
+                    f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
+                    f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql;"
+                )
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
+                    f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only();"
+                )
+            elif schema_editor.connection.vendor == "sqlite":
+                schema_editor.execute(
+                    f"CREATE TRIGGER {table}_no_change BEFORE UPDATE ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
+                )
+
+    def backwards(apps: Any, schema_editor: Any) -> None:
+        for table in tables:
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table};")
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only();")
+            elif schema_editor.connection.vendor == "sqlite":
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change")
+
+    return migrations.RunPython(forwards, backwards)

@@ -1,6 +1,7 @@
 """Models of assessments: capability frameworks, and H5P packages, libraries, activities and attempts."""
 
 from assessments.models.frameworks import CapabilityFramework, FrameworkNode, NodeKind
+from assessments.models.quizzes import AttemptStatus, ItemType, Quiz, QuizAnswer, QuizAttempt, QuizItem, QuizItemResult
 from assessments.models.h5p import (
     ActivityStatus,
     CountingRule,
@@ -16,6 +17,13 @@ from assessments.models.h5p import (
 
 __all__ = [
     "ActivityStatus",
+    "AttemptStatus",
+    "ItemType",
+    "Quiz",
+    "QuizAnswer",
+    "QuizAttempt",
+    "QuizItem",
+    "QuizItemResult",
     "CapabilityFramework",
     "CountingRule",
     "FrameworkNode",

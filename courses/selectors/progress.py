@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Sum
 
-from assessments.api import ActivityResult, h5p_activity_get, h5p_result
+from assessments.api import ActivityResult, h5p_activity_get, h5p_result, quiz_best_percent, quiz_passed
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -45,17 +45,27 @@ class ActivityRequirement:
 
 
 @dataclass(frozen=True)
+class QuizRequirement:
+    block_id: str
+    title: str
+    quiz_id: int
+    required_to_pass: bool
+
+
+@dataclass(frozen=True)
 class LessonRequirements:
     videos: list[VideoRequirement]
     sessions: list[SessionRequirement]
     activities: list[ActivityRequirement] = field(default_factory=list)
+    quizzes: list[QuizRequirement] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
-        """True when the server decides the lesson is done (watched videos, attended sessions, H5P results)."""
+        """True when the server decides the lesson is done (watched videos, attended sessions, H5P and quiz
+        results)."""
         return (
             any(v.required_seconds > 0 for v in self.videos) or any(s.sign_in_required for s in self.sessions)
-            or bool(self.activities)
+            or bool(self.activities) or bool(self.quizzes)
         )
 
 
@@ -70,6 +80,7 @@ def lesson_requirements(*, lesson: LessonPage) -> LessonRequirements:
     videos: list[VideoRequirement] = []
     sessions: list[SessionRequirement] = []
     activities: list[ActivityRequirement] = []
+    quizzes: list[QuizRequirement] = []
     for child in lesson.body:
         if child.block_type == "video":
             videos.append(VideoRequirement(
@@ -86,7 +97,22 @@ def lesson_requirements(*, lesson: LessonPage) -> LessonRequirements:
                 block_id=child.id, title=child.value.get("title", ""), activity_id=child.value.activity_id(),
                 required_to_pass=bool(child.value.get("required_to_pass")),
             ))
-    return LessonRequirements(videos=videos, sessions=sessions, activities=activities)
+        elif child.block_type == "quiz" and child.value.quiz_id() is not None:
+            quizzes.append(QuizRequirement(
+                block_id=child.id, title=child.value.get("title", ""), quiz_id=child.value.quiz_id(),
+                required_to_pass=bool(child.value.get("required_to_pass")),
+            ))
+    return LessonRequirements(videos=videos, sessions=sessions, activities=activities, quizzes=quizzes)
+
+
+def lesson_quiz(*, lesson: LessonPage, block_id: str) -> QuizRequirement | None:
+    return next((q for q in lesson_requirements(lesson=lesson).quizzes if q.block_id == block_id), None)
+
+
+def quiz_requirement_met(requirement: QuizRequirement, teacher_id: int) -> bool:
+    if requirement.required_to_pass:
+        return quiz_passed(quiz_id=requirement.quiz_id, teacher_id=teacher_id)
+    return quiz_best_percent(quiz_id=requirement.quiz_id, teacher_id=teacher_id) is not None
 
 
 def lesson_activity(*, lesson: LessonPage, block_id: str) -> ActivityRequirement | None:
@@ -110,9 +136,14 @@ def activity_requirement_met(requirement: ActivityRequirement, result: ActivityR
     return result.passed if requirement.required_to_pass else result.completed
 
 
-def lesson_activity_score(*, requirements: LessonRequirements, results: dict[str, ActivityResult]) -> Decimal | None:
-    """The lesson's score: the mean percent of its scored H5P activities (None when none is scored yet)."""
+def lesson_activity_score(
+    *, requirements: LessonRequirements, results: dict[str, ActivityResult], teacher_id: int | None = None
+) -> Decimal | None:
+    """The lesson's score: the mean percent of its scored H5P activities and quizzes (best attempt each;
+    None when none is scored yet)."""
     percents = [results[a.block_id].percent for a in requirements.activities if a.block_id in results]
+    if teacher_id is not None:
+        percents += [quiz_best_percent(quiz_id=q.quiz_id, teacher_id=teacher_id) for q in requirements.quizzes]
     scored = [p for p in percents if p is not None]
     if not scored:
         return None
@@ -159,7 +190,9 @@ def lesson_requirements_met(*, enrolment: Enrolment, lesson: LessonPage) -> bool
     if not (videos_done and sessions_done):
         return False
     results = activity_results(enrolment=enrolment, lesson=lesson) if requirements.activities else {}
-    return all(activity_requirement_met(a, results.get(a.block_id)) for a in requirements.activities)
+    if not all(activity_requirement_met(a, results.get(a.block_id)) for a in requirements.activities):
+        return False
+    return all(quiz_requirement_met(q, enrolment.teacher_id) for q in requirements.quizzes)
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:

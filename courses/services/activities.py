@@ -81,8 +81,11 @@ def lesson_activity_for(*, user: User | AnonymousUser, lesson: LessonPage, block
 
 def activity_claims_sign(*, user_id: int, access: LessonActivity, lesson: LessonPage) -> str:
     requirements = lesson_requirements(lesson=lesson)
-    sole = len(requirements.activities) == 1 and not any(v.required_seconds for v in requirements.videos) and not any(
-        s.sign_in_required for s in requirements.sessions
+    # The activity alone decides the lesson: then each answer can update the lesson's progress directly.
+    sole = (
+        len(requirements.activities) == 1 and not requirements.quizzes
+        and not any(v.required_seconds for v in requirements.videos)
+        and not any(s.sign_in_required for s in requirements.sessions)
     )
     claims = ActivityClaims(
         user_id=user_id, teacher_id=access.teacher.pk, enrolment_id=access.enrolment.pk, lesson_id=lesson.pk,

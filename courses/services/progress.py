@@ -94,10 +94,10 @@ def lesson_progress_update(
 def _score_update(
     progress: LessonProgress, enrolment: Enrolment, lesson: LessonPage, requirements: LessonRequirements
 ) -> bool:
-    if not requirements.activities:
+    if not requirements.activities and not requirements.quizzes:
         return False
     results = activity_results(enrolment=enrolment, lesson=lesson)
-    score = lesson_activity_score(requirements=requirements, results=results)
+    score = lesson_activity_score(requirements=requirements, results=results, teacher_id=enrolment.teacher_id)
     if score == progress.score:
         return False
     progress.score = score

@@ -35,6 +35,7 @@ from courses.services.progress import lesson_mark_done, lesson_progress_start, l
 from courses.services.watching import watch_heartbeat, watch_rules, watch_start
 from courses.services.activities import LessonActivity
 from courses.views.activities import h5p_player_config
+from courses.views.quizzes import quiz_block_context
 from lms.api import teacher_for_user
 
 OPEN_STATUSES = (EnrolmentStatus.ACTIVE, EnrolmentStatus.COMPLETED)
@@ -124,6 +125,8 @@ def _blocks(request: Any, enrolment: Enrolment | None, lesson: LessonPage) -> li
             progress = {"signed_in_at": attended.get(child.id)}
         elif child.block_type == "h5p":
             progress = _activity_progress(request, enrolment, lesson, child, results)
+        elif child.block_type == "quiz":
+            progress = quiz_block_context(lesson=lesson, block=child, enrolment=enrolment)
         blocks.append({"block": child, "progress": progress})
     return blocks
 
