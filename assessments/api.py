@@ -38,7 +38,18 @@ from assessments.quizzes.services import (
     quiz_passed,
 )
 from assessments.models import Quiz, QuizAttempt, QuizItem
-from assessments.services import framework_2_0_core_ensure, framework_load_csv
+from assessments.services import (
+    framework_2014_ensure,
+    framework_2_0_core_ensure,
+    framework_2_0_ensure,
+    framework_export_rows,
+    framework_import,
+    framework_load_csv,
+    framework_rows_from_csv,
+    framework_rows_from_json,
+    framework_to_csv,
+    framework_to_json,
+)
 
 
 def competencies_current() -> QuerySet[FrameworkNode]:
@@ -81,7 +92,15 @@ __all__ = [
     "NodeKind",
     "StatementOutcome",
     "competencies_current",
+    "framework_2014_ensure",
     "framework_2_0_core_ensure",
+    "framework_2_0_ensure",
+    "framework_export_rows",
+    "framework_import",
+    "framework_rows_from_csv",
+    "framework_rows_from_json",
+    "framework_to_csv",
+    "framework_to_json",
     "framework_load_csv",
     "h5p_activity_get",
     "h5p_activity_paths",

@@ -162,11 +162,11 @@ def test_multiple_empty_list_is_unanswered() -> None:
 def test_fill_in_normalises_width_spaces_and_case() -> None:
     marked = mark(ItemType.FILL_IN, FILL_IN, ["ＰＰＴ", " 微课　", "moodle"], "3")
     assert (marked.score, marked.correct) == (Decimal(3), True)
-    assert marked.explanation == "All 3 blanks right: 3/3."
+    assert marked.explanation == "Every blank right: 3/3."
     assert scored(ItemType.FILL_IN, {"blanks": [["演示 文稿"]]}, ["演示　文稿 "]) == (1, True)
     assert scored(ItemType.FILL_IN, {"blanks": [["演示 文稿"]]}, ["演示  \t文稿"]) == (1, True)
     assert scored(ItemType.FILL_IN, {"blanks": [["演示 文稿"]]}, ["演示文稿"]) == (0, False)  # a space is not removed
-    assert mark(ItemType.FILL_IN, {"blanks": [["x"]]}, ["X"]).explanation == "The blank is right: 1/1."
+    assert mark(ItemType.FILL_IN, {"blanks": [["x"]]}, ["X"]).explanation == "Every blank right: 1/1."
 
 
 def test_fill_in_case_sensitive_keeps_case_but_still_folds_width_and_spaces() -> None:
@@ -338,6 +338,17 @@ def test_key_check_refusals(item_type: str, key: dict[str, Any], message: str) -
 def test_key_check_refuses_a_key_that_is_not_an_object() -> None:
     with translation.override("en"), pytest.raises(AnswerKeyError, match="The answer key must be an object."):
         key_check(ItemType.TRUE_FALSE, [True])  # type: ignore[arg-type]
+
+
+def test_remembered_translations_are_kept_per_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assessments.quizzes import marking
+
+    monkeypatch.setattr(marking, "_translations", {})
+    monkeypatch.setattr(marking, "gettext", lambda message: f"[{translation.get_language()}] {message}")
+    for language in ("en", "zh-hans", "en"):
+        with translation.override(language):
+            marked = mark_item(item_id=1, item_type=ItemType.SINGLE, key=SINGLE, response=None, points=Decimal(1))
+        assert marked.explanation == f"[{language}] Not answered: 0/1."
 
 
 # --- roll_up --------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Capability frameworks as data: import, export and the shipped standards (assessments.services re-exports)."""
