@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from lms.vocab import EmploymentStatus, Gender, SchoolStage, Subject, Title
 
@@ -27,7 +27,7 @@ class Teacher(models.Model):
     )
     stage = models.CharField(_("school stage"), max_length=16, choices=SchoolStage.choices)
     subject = models.CharField(_("subject"), max_length=16, choices=Subject.choices)
-    title = models.CharField(_("title"), max_length=16, choices=Title.choices, default=Title.NONE)
+    title = models.CharField(pgettext_lazy("teacher", "title"), max_length=16, choices=Title.choices, default=Title.NONE)
     title_conferred_on = models.DateField(_("title conferred on"), null=True, blank=True)
     qualification_number = models.CharField(
         _("teacher qualification certificate number"), max_length=17, blank=True, db_index=True
