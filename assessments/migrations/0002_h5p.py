@@ -6,37 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-
-TABLES = ("assessments_h5pstatement", "assessments_h5pattempt")
-
-
-def triggers_forwards(apps, schema_editor):
-    # Statements and attempts are append-only: the database refuses changes (SQLite: updates only,
-    # its test flush needs DELETE; PostgreSQL's flush uses TRUNCATE).
-    for table in TABLES:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql;"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only();"
-            )
-        elif schema_editor.connection.vendor == "sqlite":
-            schema_editor.execute(
-                f"CREATE TRIGGER {table}_no_change BEFORE UPDATE ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;"
-            )
-
-
-def triggers_backwards(apps, schema_editor):
-    for table in TABLES:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table};")
-            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_append_only();")
-        elif schema_editor.connection.vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_change")
+import lms.api
 
 
 class Migration(migrations.Migration):
@@ -196,5 +166,5 @@ class Migration(migrations.Migration):
             model_name='h5puserstate',
             constraint=models.UniqueConstraint(fields=('activity', 'teacher', 'data_type', 'sub_content_id'), name='h5p_user_state_unique'),
         ),
-        migrations.RunPython(triggers_forwards, triggers_backwards),
+        lms.api.append_only_triggers("assessments_h5pstatement", "assessments_h5pattempt"),
     ]
