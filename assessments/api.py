@@ -34,7 +34,9 @@ from assessments.quizzes.services import (
     quiz_attempt_result,
     quiz_attempt_start,
     quiz_attempt_submit,
+    quiz_attempts_taken,
     quiz_best_percent,
+    quiz_get,
     quiz_passed,
 )
 from assessments.models import Quiz, QuizAttempt, QuizItem
@@ -82,6 +84,8 @@ __all__ = [
     "quiz_attempt_result",
     "quiz_attempt_start",
     "quiz_attempt_submit",
+    "quiz_attempts_taken",
+    "quiz_get",
     "quiz_best_percent",
     "quiz_passed",
     "ActivityResult",

@@ -207,3 +207,11 @@ def quiz_attempt_items(*, attempt: QuizAttempt) -> list[QuizItem]:
     """The attempt's items in the order drawn (the page shows their stems and options, never their keys)."""
     items = QuizItem.objects.in_bulk(attempt.item_ids)
     return [items[pk] for pk in attempt.item_ids]
+
+
+def quiz_get(*, quiz_id: int) -> Quiz | None:
+    return Quiz.objects.filter(pk=quiz_id).first()
+
+
+def quiz_attempts_taken(*, quiz: Quiz, teacher: Teacher) -> int:
+    return QuizAttempt.objects.filter(quiz=quiz, teacher=teacher).count()

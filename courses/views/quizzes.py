@@ -17,21 +17,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.api import (
-    Quiz,
-    QuizAttempt,
     QuizItem,
-    quiz_answer_save,
     quiz_attempt_current,
     quiz_attempt_items,
     quiz_attempt_latest_submitted,
     quiz_attempt_result,
     quiz_attempt_start,
-    quiz_attempt_submit,
+    quiz_attempts_taken,
 )
 from courses.models import Enrolment, EnrolmentStatus, LessonPage
-from courses.selectors.progress import lesson_course, lesson_quiz
-from courses.services.progress import lesson_progress_update
-from lms.api import Teacher, teacher_for_user
+from courses.services.quizzes import lesson_quiz_for, lesson_quiz_submit
 
 
 def _plain(value: Decimal | None) -> str:
@@ -65,7 +60,7 @@ def quiz_block_context(*, lesson: LessonPage, block: Any, enrolment: Enrolment |
     teacher = enrolment.teacher
     attempt = quiz_attempt_current(quiz=quiz, teacher=teacher)
     latest = quiz_attempt_latest_submitted(quiz=quiz, teacher=teacher)
-    taken = QuizAttempt.objects.filter(quiz=quiz, teacher=teacher).count()
+    taken = quiz_attempts_taken(quiz=quiz, teacher=teacher)
     return {
         "open": True,
         "quiz": quiz,
@@ -104,19 +99,6 @@ def _response(item: QuizItem, form: QueryDict) -> Any:
     return None
 
 
-def _lesson_access(request: HttpRequest, lesson_id: int, block_id: str) -> tuple[LessonPage, Enrolment, Teacher, Quiz]:
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
-    teacher = teacher_for_user(user=request.user)
-    course = lesson_course(lesson=lesson)
-    enrolment = Enrolment.objects.filter(teacher=teacher, course=course).first() if teacher and course else None
-    if teacher is None or enrolment is None or enrolment.status != EnrolmentStatus.ACTIVE:
-        raise PermissionDenied(_("Only teachers studying this course can take its quizzes."))
-    requirement = lesson_quiz(lesson=lesson, block_id=block_id)
-    if requirement is None:
-        raise PermissionDenied(_("This quiz is not part of the lesson."))
-    return lesson, enrolment, teacher, Quiz.objects.get(pk=requirement.quiz_id)
-
-
 def _back(lesson: LessonPage, block_id: str) -> HttpResponse:
     return redirect(f"{lesson.url}#quiz-{block_id}")
 
@@ -125,12 +107,14 @@ def _back(lesson: LessonPage, block_id: str) -> HttpResponse:
 def quiz_start_view(request: HttpRequest, lesson_id: int, block_id: str) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
-        lesson, _enrolment, teacher, quiz = _lesson_access(request, lesson_id, block_id)
-        quiz_attempt_start(quiz=quiz, teacher=teacher)
-    except (PermissionDenied, ValidationError) as refusal:
-        messages.error(request, " ".join(refusal.messages) if isinstance(refusal, ValidationError) else str(refusal))
-        lesson = get_object_or_404(LessonPage, pk=lesson_id)
+        access = lesson_quiz_for(user=request.user, lesson=lesson, block_id=block_id)
+        quiz_attempt_start(quiz=access.quiz, teacher=access.teacher)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
     return _back(lesson, block_id)
 
 
@@ -139,29 +123,22 @@ def quiz_submit_view(request: HttpRequest, lesson_id: int, block_id: str) -> Htt
     """Save the answers (refused once time is up or for another attempt) and submit the attempt."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
-        lesson, enrolment, teacher, quiz = _lesson_access(request, lesson_id, block_id)
+        access = lesson_quiz_for(user=request.user, lesson=lesson, block_id=block_id)
+        submitted = lesson_quiz_submit(
+            access=access, lesson=lesson, attempt_id=request.POST.get("attempt", ""),
+            response_of=lambda item: _response(item, request.POST),
+        )
     except PermissionDenied as refusal:
         messages.error(request, str(refusal))
-        return _back(get_object_or_404(LessonPage, pk=lesson_id), block_id)
-    attempt = quiz_attempt_current(quiz=quiz, teacher=teacher)
-    if attempt is None or str(attempt.pk) != request.POST.get("attempt"):
-        messages.error(request, _("This attempt is no longer open: the answers were not saved."))
         return _back(lesson, block_id)
-    refused = []
-    for item in quiz_attempt_items(attempt=attempt):
-        response = _response(item, request.POST)
-        if response is None:
-            continue
-        try:
-            quiz_answer_save(attempt_id=attempt.pk, teacher=teacher, item_id=item.pk, response=response)
-        except ValidationError as invalid:
-            refused.append(" ".join(invalid.messages))
-    result = quiz_attempt_submit(attempt=attempt, teacher=teacher)
-    lesson_progress_update(enrolment=enrolment, lesson=lesson)
-    for message in sorted(set(refused)):
+    except ValidationError as invalid:
+        messages.error(request, " ".join(invalid.messages))
+        return _back(lesson, block_id)
+    for message in submitted.refused:
         messages.error(request, message)
-    attempt = result.attempt
+    attempt = submitted.result.attempt
     messages.success(request, _("Submitted: %(score)s of %(max)s (%(percent)s%%).") % {
         "score": _plain(attempt.score), "max": _plain(attempt.max_score), "percent": _plain(attempt.percent),
     })
