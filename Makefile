@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: assets run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog bench-h5p-package bench-h5p-xapi
+.PHONY: assets run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog bench-h5p-package bench-h5p-xapi bench-quiz-marking bench-review-assign
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -96,3 +96,9 @@ bench-h5p-xapi: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/h5p_xapi.py
+
+bench-quiz-marking: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/quiz_marking.py
+
+bench-review-assign: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/review_assign.py

@@ -10,3 +10,7 @@ def h5p_activity_check(activity_id: int) -> None:
     from assessments.h5p.packages import h5p_activity_check_run
 
     h5p_activity_check_run(activity_id=activity_id)
+
+
+# Tasks defined next to their services; importing them here registers them with Celery.
+from assessments.quizzes.tasks import *  # noqa: E402,F401,F403
