@@ -1,6 +1,29 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AssessmentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "assessments"
+    verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from lms.api import Role, WorkspaceLink, teacher_for_user, user_has_role, workspace_link_register
+
+        def is_teacher(user: object) -> bool:
+            return teacher_for_user(user=user) is not None
+
+        def is_reviewer(user: object) -> bool:
+            from assessments.models import PoolMember
+
+            return bool(getattr(user, "is_authenticated", False)) and PoolMember.objects.filter(reviewer_id=getattr(user, "pk", None)).exists()
+
+        def is_region_admin(user: object) -> bool:
+            return user_has_role(user=user, roles=(Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN))
+
+        for label, url_name, visible_to, order in (
+            (_("My evidence tasks"), "assessments:my_evidence", is_teacher, 18),
+            (_("My reviews"), "assessments:my_reviews", is_reviewer, 19),
+            (_("Reviewer quality"), "assessments:review_quality", is_region_admin, 33),
+        ):
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))

@@ -288,3 +288,4 @@ def register_h5p_status_url() -> list[Any]:
 
 # The item bank and quizzes register their snippets in their own module.
 import assessments.wagtail_quizzes  # noqa: E402,F401
+import assessments.wagtail_review  # noqa: E402,F401

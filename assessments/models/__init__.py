@@ -1,7 +1,29 @@
-"""Models of assessments: capability frameworks, and H5P packages, libraries, activities and attempts."""
+"""Models of assessments: capability frameworks, quizzes, evidence and review, and H5P packages, libraries, activities and attempts."""
 
 from assessments.models.frameworks import CapabilityFramework, FrameworkNode, NodeKind
 from assessments.models.quizzes import AttemptStatus, ItemType, Quiz, QuizAnswer, QuizAttempt, QuizItem, QuizItemResult
+from assessments.models.evidence import (
+    AssignmentRole,
+    AssignmentStatus,
+    CalibrationStatus,
+    CompetencyResult,
+    ConflictScope,
+    EvidencePiece,
+    EvidenceTask,
+    PoolMember,
+    ResultSource,
+    Review,
+    ReviewAssignment,
+    ReviewDecision,
+    ReviewerPool,
+    ReviewEvent,
+    Rubric,
+    RubricCriterion,
+    Submission,
+    SubmissionFile,
+    SubmissionStatus,
+    level_rank,
+)
 from assessments.models.h5p import (
     ActivityStatus,
     CountingRule,
@@ -16,6 +38,26 @@ from assessments.models.h5p import (
 )
 
 __all__ = [
+    "AssignmentRole",
+    "AssignmentStatus",
+    "CalibrationStatus",
+    "CompetencyResult",
+    "ConflictScope",
+    "EvidencePiece",
+    "EvidenceTask",
+    "PoolMember",
+    "ResultSource",
+    "Review",
+    "ReviewAssignment",
+    "ReviewDecision",
+    "ReviewerPool",
+    "ReviewEvent",
+    "Rubric",
+    "RubricCriterion",
+    "Submission",
+    "SubmissionFile",
+    "SubmissionStatus",
+    "level_rank",
     "ActivityStatus",
     "AttemptStatus",
     "ItemType",

@@ -1,0 +1,1 @@
+"""Classroom evidence that teachers upload (teaching designs, lesson clips, reflections): files checked by content."""

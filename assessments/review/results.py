@@ -1,0 +1,79 @@
+"""Reading competency results, for teachers' pages and for certification (through assessments.api).
+
+Results are append-only; the standing result of a teacher for a competency is the latest one recorded
+(an appeal's result is recorded after the one it re-examines). A result stays tied to the framework version
+it was recorded against, so a new version of a framework never changes it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from assessments.models import CompetencyResult, FrameworkNode, NodeKind
+
+
+@dataclass(frozen=True)
+class CompetencySummary:
+    """A teacher's standing results in one framework version: passed competency codes, and counts per
+    dimension and per tier/environment."""
+
+    teacher_id: int
+    framework_code: str
+    framework_version: int
+    passed: frozenset[str]
+    levels: dict[str, str]
+    passed_by_dimension: dict[str, int]
+    passed_by_tier: dict[str, int]
+
+
+def competency_results_history(*, teacher_id: int) -> QuerySet[CompetencyResult]:
+    return CompetencyResult.objects.filter(teacher_id=teacher_id).select_related("competency").order_by("-recorded_at", "-pk")
+
+
+def competency_results_standing(*, teacher_ids: Sequence[int], framework_code: str, framework_version: int) -> dict[int, dict[int, CompetencyResult]]:
+    """Per teacher, per competency id: the latest result recorded against that framework version."""
+    standing: dict[int, dict[int, CompetencyResult]] = defaultdict(dict)
+    rows = CompetencyResult.objects.filter(
+        teacher_id__in=teacher_ids, framework_code=framework_code, framework_version=framework_version
+    ).select_related("competency").order_by("teacher_id", "competency_id", "recorded_at", "pk")
+    for result in rows:
+        standing[result.teacher_id][result.competency_id] = result
+    return standing
+
+
+def _ancestors(framework_code: str, framework_version: int) -> dict[int, tuple[str, str]]:
+    """competency id → (dimension code, tier code)."""
+    nodes = {n.pk: n for n in FrameworkNode.objects.filter(framework__code=framework_code, framework__version=framework_version)}
+    found: dict[int, tuple[str, str]] = {}
+    for node in nodes.values():
+        if node.kind != NodeKind.COMPETENCY:
+            continue
+        dimension = nodes.get(node.parent_id) if node.parent_id else None
+        tier = nodes.get(dimension.parent_id) if dimension is not None and dimension.parent_id else None
+        found[node.pk] = (dimension.code if dimension else "", tier.code if tier else "")
+    return found
+
+
+def competency_summaries(*, teacher_ids: Iterable[int], framework_code: str, framework_version: int) -> dict[int, CompetencySummary]:
+    ids = list(teacher_ids)
+    standing = competency_results_standing(teacher_ids=ids, framework_code=framework_code, framework_version=framework_version)
+    places = _ancestors(framework_code, framework_version)
+    summaries = {}
+    for teacher_id in ids:
+        results = standing.get(teacher_id, {})
+        passed = [r for r in results.values() if r.passed]
+        by_dimension: dict[str, int] = defaultdict(int)
+        by_tier: dict[str, int] = defaultdict(int)
+        for result in passed:
+            dimension, tier = places.get(result.competency_id, ("", ""))
+            by_dimension[dimension] += 1
+            by_tier[tier] += 1
+        summaries[teacher_id] = CompetencySummary(
+            teacher_id=teacher_id, framework_code=framework_code, framework_version=framework_version,
+            passed=frozenset(r.competency.code for r in passed), levels={r.competency.code: r.level for r in results.values()},
+            passed_by_dimension=dict(by_dimension), passed_by_tier=dict(by_tier),
+        )
+    return summaries
