@@ -37,9 +37,17 @@ from assessments.quizzes.services import (
     quiz_attempts_taken,
     quiz_best_percent,
     quiz_get,
+    quiz_item_create,
     quiz_passed,
 )
 from assessments.models import Quiz, QuizAttempt, QuizItem
+from assessments.demo import EvidenceDemoResult, assessments_demo_seed
+from assessments.review.results import (
+    CompetencySummary,
+    competency_results_history,
+    competency_results_standing,
+    competency_summaries,
+)
 from assessments.services import (
     framework_2014_ensure,
     framework_2_0_core_ensure,
@@ -73,6 +81,13 @@ def h5p_activity_paths(*, activity: H5PActivity) -> dict[str, str]:
 
 
 __all__ = [
+    "CompetencySummary",
+    "EvidenceDemoResult",
+    "assessments_demo_seed",
+    "competency_results_history",
+    "competency_results_standing",
+    "competency_summaries",
+    "quiz_item_create",
     "Quiz",
     "QuizAttempt",
     "QuizAttemptResult",

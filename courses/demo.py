@@ -27,6 +27,8 @@ from assessments.api import (
     h5p_libraries_awaiting,
     h5p_library_decide,
     h5p_sample_package,
+    quiz_item_create,
+    Quiz,
 )
 from courses.models import (
     Cohort,
@@ -124,6 +126,24 @@ DEMO_H5P = (
 HELD_H5P = DemoH5P("truefalse", "判断题：交互式电子白板（新版题型，待审核）",
                    {"question": "<p>交互式电子白板可以支持课堂互动。</p>", "correct": "true"}, patch=1)
 H5P_LESSON_TITLE = "互动练习"
+QUIZ_LESSON_TITLE = "能力点自测"
+QUIZ_TITLE = "学情分析与演示文稿：能力点自测"
+# (competency, type, stem, key, explanation)
+DEMO_ITEMS: tuple[tuple[str, str, str, dict[str, Any], str], ...] = (
+    ("A1", "true_false", "学情分析只能在课前进行。", {"correct": False}, "学情分析贯穿课前、课中和课后。"),
+    ("A1", "single", "下列哪种工具最适合快速收集全班的前测数据？",
+     {"options": ["在线问卷", "黑板板书", "纸质教案"], "correct": "在线问卷"}, "在线问卷可即时汇总全班作答。"),
+    ("A1", "multiple", "技术支持的学情分析可以使用哪些数据？",
+     {"options": ["前测成绩", "课堂练习作答", "学生座位号"], "correct": ["前测成绩", "课堂练习作答"], "scoring": "partial"},
+     "座位号与学习情况无关。"),
+    ("A3", "fill_in", "演示文稿中，一页幻灯片宜突出____个核心观点。",
+     {"blanks": [["一", "1", "１"]]}, "一页一个核心观点，便于学生聚焦。"),
+    ("A3", "ordering", "把制作演示文稿的步骤排好顺序。",
+     {"items": ["明确教学目标", "设计内容结构", "制作与美化", "试讲修改"]}, "先目标、后结构，再制作与修改。"),
+    ("A3", "matching", "把功能与用途配对。",
+     {"pairs": {"动画": "呈现过程", "超链接": "跳转资源"}, "rights": ["呈现过程", "跳转资源", "打印讲义"]},
+     "动画适合呈现过程，超链接用于跳转。"),
+)
 
 
 def _block(kind: str, value: Any) -> dict[str, Any]:
@@ -242,6 +262,37 @@ def _h5p_lesson(course: CoursePage, activities: list[H5PActivity], editor: Any) 
     revision.publish(user=editor, log_action=False, skip_permission_checks=True)
 
 
+def _demo_quiz(institution: Organisation, editor: Any) -> Quiz:
+    """Six items of every type on A1 and A3, and a quiz drawing three of each; found by title on a rerun."""
+    existing = Quiz.objects.filter(institution=institution, title=QUIZ_TITLE).first()
+    if existing is not None:
+        return existing
+    for code, item_type, stem, key, explanation in DEMO_ITEMS:
+        competency = FrameworkNode.objects.get(code=code, framework__is_current=True, framework__code="2.0")
+        quiz_item_create(institution=institution, item_type=item_type, stem=stem, key=key, competency=competency,
+                         explanation=explanation, user=editor)
+    return Quiz.objects.create(
+        institution=institution, title=QUIZ_TITLE, time_limit_minutes=20, attempts_allowed=3, pass_mark=Decimal(60),
+        rules=[{"competency": "A1", "count": 3}, {"competency": "A3", "count": 3}],
+    )
+
+
+def _quiz_lesson(course: CoursePage, editor: Any) -> None:
+    """A graded lesson with the demo quiz in the course's last module, added once."""
+    module = ModulePage.objects.child_of(course).order_by("path").last()
+    if module is None or LessonPage.objects.child_of(module).filter(title=QUIZ_LESSON_TITLE).exists():
+        return
+    quiz = _demo_quiz(Organisation.objects.get(code="JG990000"), editor)
+    slugs = set(LessonPage.objects.child_of(module).values_list("slug", flat=True))
+    slug = next(f"l{n}" for n in range(1, len(slugs) + 2) if f"l{n}" not in slugs)
+    body = [_block("text", "<p>限时 20 分钟，由服务器计时和判分；提交后每题都有解析。</p>"),
+            _block("quiz", {"title": QUIZ_TITLE, "quiz": quiz.pk, "required_to_pass": True})]
+    lesson = LessonPage(title=QUIZ_LESSON_TITLE, slug=slug, body=body, required=True, graded=True, live=False)
+    module.add_child(instance=lesson)
+    revision = lesson.save_revision(user=editor, log_action=False)
+    revision.publish(user=editor, log_action=False, skip_permission_checks=True)
+
+
 def _teacher_progress(teacher: Teacher, courses: list[CoursePage], now: dt.datetime) -> None:
     user = teacher.user
     for course in courses[:3]:
@@ -326,7 +377,9 @@ def courses_demo_seed() -> CoursesDemoResult:
     now = timezone.now()
     framework_2_0_core_ensure()
     courses = _catalog(result, now)
-    _h5p_lesson(courses[0], _h5p_activities(result), get_user_model().objects.get(username="editor"))
+    editor = get_user_model().objects.get(username="editor")
+    _h5p_lesson(courses[0], _h5p_activities(result), editor)
+    _quiz_lesson(courses[0], editor)
     teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
     assert teacher is not None and teacher.school is not None
     school = teacher.school

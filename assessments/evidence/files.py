@@ -111,8 +111,8 @@ PDF_ACTIVE_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", 
 IMAGE_MAGIC = {"jpeg": (b"\xff\xd8\xff", "JPEG"), "png": (b"\x89PNG\r\n\x1a\n", "PNG")}
 # An old QuickTime file may start with its movie, its media data or padding instead of ftyp.
 VIDEO_FIRST_BOXES = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip"})
-MAX_TOP_LEVEL_BOXES = 10_000
-# Office's reading of these is forgiving; any of these means the zip is damaged or hostile.
+MAX_SIBLING_BOXES = 10_000
+# zipfile raises any of these for a damaged or hostile archive.
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, struct.error, KeyError)
 
 
@@ -418,7 +418,7 @@ def iso_boxes(data: BinaryIO, *, start: int, end: int) -> Iterator[Box]:
     count = 0
     while end - position >= 8:
         count += 1
-        if count > MAX_TOP_LEVEL_BOXES:
+        if count > MAX_SIBLING_BOXES:
             raise BoxStructureError("too many boxes")
         data.seek(position)
         box_size, box_type = struct.unpack(">I4s", data.read(8))

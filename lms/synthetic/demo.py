@@ -212,6 +212,8 @@ def build_accounts(result: DemoResult, tree: DemoProvince, demo_teacher: Teacher
         DemoAccount("school_admin", Role.SCHOOL_ADMIN, school),
         DemoAccount("editor", Role.INSTITUTION_EDITOR, tree.institutions[0]),
         DemoAccount("reviewer", Role.REVIEWER, tree.province),
+        DemoAccount("reviewer2", Role.REVIEWER, tree.province),
+        DemoAccount("reviewer3", Role.REVIEWER, tree.province),
         DemoAccount("personnel", Role.PERSONNEL_OFFICER, tree.cities[0]),
     ]
     for account in accounts:

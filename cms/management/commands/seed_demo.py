@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from assessments.api import assessments_demo_seed
 from cms.api import cms_demo_content_ensure
 from courses.api import courses_demo_seed
 from lms.api import DEMO_PASSWORD, demo_accounts_table, seed_demo_people
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = seed_demo_people()
         courses = courses_demo_seed()
+        evidence = assessments_demo_seed()
         cms_demo_content_ensure()
         self.stdout.write(
             f"Demo province ready: {result.created_organisations} organisations, "
@@ -35,6 +37,11 @@ class Command(BaseCommand):
             f"{courses.cohorts} cohorts, {courses.school_sessions} school-based sessions, "
             f"{courses.hours_entries} hours entries; H5P activities: {courses.h5p_ready} ready, "
             f"{courses.h5p_held} awaiting library approval (province_admin: Wagtail → H5P libraries)."
+        )
+        self.stdout.write(
+            f"Evidence review: {evidence.tasks} evidence task(s) open to teachers (teacher: 我的能力点测评), "
+            f"{evidence.reviewers} reviewers in the province pool (reviewer, reviewer2, reviewer3: 我的评审任务); "
+            "the course 技术支持的课堂讲授 has a quiz lesson 能力点自测."
         )
         self.stdout.write(f"\nDemo accounts (password {DEMO_PASSWORD}):")
         for line in demo_accounts_table(result.accounts):
