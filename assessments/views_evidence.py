@@ -4,7 +4,7 @@ reviewer-quality page for administrators."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,12 +46,17 @@ from assessments.review.workflow import ReviewInput, review_access_check, review
 from lms.api import Role, Teacher, organisations_in_jurisdiction, teacher_for_user, user_has_role
 
 REGION_ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
-ROLE_LABELS = {
+ROLE_LABELS: dict[str, Any] = {
     AssignmentRole.FIRST: gettext_lazy("Reviewer A"),
     AssignmentRole.SECOND: gettext_lazy("Reviewer B"),
     AssignmentRole.ADJUDICATOR: gettext_lazy("Adjudicator"),
     AssignmentRole.APPEAL: gettext_lazy("Appeal reviewer"),
 }
+
+
+def _uid(request: HttpRequest) -> int:
+    """The signed-in user's id (every view here requires a login)."""
+    return int(request.user.pk or 0)
 
 
 def _teacher(request: HttpRequest) -> Teacher:
@@ -137,7 +142,8 @@ def evidence_upload(request: HttpRequest, task_id: int, piece_id: int) -> HttpRe
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
-            stored = piece_upload(task=task, teacher=teacher, piece_id=piece_id, name=upload.name or "", data=upload.file)
+            data = cast(BinaryIO, upload.file)
+            stored = piece_upload(task=task, teacher=teacher, piece_id=piece_id, name=upload.name or "", data=data)
             messages.success(request, _("“%(name)s” is saved in your draft.") % {"name": stored.original_name})
         except ValidationError as refused:
             _refused(request, refused)
@@ -176,11 +182,11 @@ def evidence_appeal(request: HttpRequest, task_id: int) -> HttpResponse:
 def _reviewer_may_open(request: HttpRequest, stored: SubmissionFile) -> ReviewAssignment | None:
     """The reviewer's assignment for this file's submission (any state but withdrawn), after the conflict check."""
     assignment = ReviewAssignment.objects.filter(
-        submission_id=stored.submission_id, reviewer_id=request.user.pk, round=stored.round,
+        submission_id=stored.submission_id, reviewer_id=_uid(request), round=stored.round,
         status__in=[AssignmentStatus.OPEN, AssignmentStatus.DONE],
     ).select_related("submission__school").first()
     if assignment is not None:
-        review_access_check(assignment=assignment, reviewer_id=request.user.pk)
+        review_access_check(assignment=assignment, reviewer_id=_uid(request))
     return assignment
 
 
@@ -206,14 +212,14 @@ def evidence_file(request: HttpRequest, file_id: int) -> FileResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    assignments = ReviewAssignment.objects.filter(reviewer=request.user).select_related(
+    assignments = ReviewAssignment.objects.filter(reviewer_id=_uid(request)).select_related(
         "submission__task__competency", "pool"
     ).order_by("-status", "due_at")
     open_ones = [a for a in assignments if a.status == AssignmentStatus.OPEN]
     done = [a for a in assignments if a.status == AssignmentStatus.DONE][:50]
     calibration = [
-        {"pool": pool, "progress": calibration_progress(pool=pool, reviewer_id=request.user.pk)}
-        for pool in ReviewerPool.objects.filter(members__reviewer=request.user, calibration_cases__isnull=False).distinct()
+        {"pool": pool, "progress": calibration_progress(pool=pool, reviewer_id=_uid(request))}
+        for pool in ReviewerPool.objects.filter(members__reviewer_id=_uid(request), calibration_cases__isnull=False).distinct()
     ]
     return render(request, "assessments/review/my_reviews.html", {"open": open_ones, "done": done, "calibration": calibration})
 
@@ -255,15 +261,15 @@ def review_page(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = ReviewAssignment.objects.select_related("submission__task__rubric", "submission__school").filter(
         pk=assignment_id
     ).first()
-    if assignment is None or assignment.reviewer_id != request.user.pk:
+    if assignment is None or assignment.reviewer_id != _uid(request):
         if assignment is not None:
             review_event("review_refused", submission=assignment.submission, actor=request.user, assignment_id=assignment.pk)
         raise PermissionDenied(_("This submission is not assigned to you."))
-    review_access_check(assignment=assignment, reviewer_id=request.user.pk)
+    review_access_check(assignment=assignment, reviewer_id=_uid(request))
     if request.method == "POST":
         data = _review_input(request, assignment)
         try:
-            review_save(assignment_id=assignment.pk, reviewer_id=request.user.pk, data=data)
+            review_save(assignment_id=assignment.pk, reviewer_id=_uid(request), data=data)
         except ValidationError as refused:
             _refused(request, refused)
             assignment.refresh_from_db()

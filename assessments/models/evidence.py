@@ -82,7 +82,7 @@ class EvidenceTask(ClusterableModel):
         Organisation, on_delete=models.PROTECT, related_name="evidence_tasks", verbose_name=_("owner")
     )
     competency = models.ForeignKey(
-        FrameworkNode, on_delete=models.PROTECT, related_name="evidence_tasks", verbose_name=_("competency")
+        FrameworkNode, on_delete=models.PROTECT, related_name="+", verbose_name=_("competency")
     )
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("rubric"))
     title = models.CharField(_("title"), max_length=200)

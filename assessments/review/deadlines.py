@@ -40,13 +40,18 @@ def _remind(now: dt.datetime) -> int:
         for pk, rid, sub in due_soon
     ])
     emails = dict(get_user_model().objects.filter(pk__in={r for _p, r, _s in due_soon}).exclude(email="").values_list("pk", "email"))
-    for pk, rid, _sub in due_soon:
-        if rid in emails:
-            transaction.on_commit(lambda to=emails[rid]: send_mail(
-                _("A review is due soon"), _("You have a review due within two days. Open “My reviews” to finish it."),
-                settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True,
-            ))
+    recipients = sorted({emails[rid] for _pk, rid, _sub in due_soon if rid in emails})
+    if recipients:
+        transaction.on_commit(lambda: _send_reminders(recipients))
     return len(due_soon)
+
+
+def _send_reminders(recipients: list[str]) -> None:
+    for to in recipients:
+        send_mail(
+            _("A review is due soon"), _("You have a review due within two days. Open “My reviews” to finish it."),
+            settings.DEFAULT_FROM_EMAIL, [to], fail_silently=True,
+        )
 
 
 def _reassign(now: dt.datetime) -> list[int]:

@@ -189,6 +189,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into django-celery-beat's tables when beat starts; administrators may change the times there.
+CELERY_BEAT_SCHEDULE = {
+    "quiz-attempts-expire": {"task": "assessments.tasks.quiz_attempts_expire_sweep", "schedule": 60.0},
+    "review-assign-pending": {"task": "assessments.tasks.review_assign_pending", "schedule": 600.0},
+    "review-deadlines": {"task": "assessments.tasks.review_deadlines_sweep", "schedule": 3600.0},
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "lms.tasks.roster_import_run": {"queue": "default"},
