@@ -32,8 +32,8 @@ class PieceState:
 
 
 def evidence_tasks_open(*, now: dt.datetime | None = None) -> QuerySet[EvidenceTask]:
-    """Tasks a teacher can see: open, in a current framework version."""
-    return EvidenceTask.objects.filter(is_active=True, competency__framework__is_current=True).select_related(
+    """Tasks a teacher can see: the open ones (a task stays on the framework version it was made for)."""
+    return EvidenceTask.objects.filter(is_active=True).select_related(
         "competency", "rubric"
     ).order_by("competency__framework__code", "competency__position", "pk")
 
