@@ -7,12 +7,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments.admin_permissions import RoleBasedPolicy
@@ -124,8 +125,17 @@ class MemberForm(ScopedForm):
             self.fields["home"].queryset = Organisation.objects.all()  # a reviewer may come from anywhere
 
 
+class ScopedEditView(snippet_views.EditView):
+    def get_object(self, queryset: Any = None) -> Any:
+        found = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "change", found):
+            raise Http404  # outside the user's jurisdiction: as if it did not exist
+        return found
+
+
 class ScopedViewSet(SnippetViewSet):
     add_to_admin_menu = False
+    edit_view_class = ScopedEditView
     scope_roles: tuple[str, ...] = TASK_AUTHORS
     scope_field = "owner"
 
