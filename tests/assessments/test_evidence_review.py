@@ -334,3 +334,16 @@ def test_every_step_is_audited(world):
     actions = list(ReviewEvent.objects.filter(submission=submission).values_list("action", flat=True))
     for expected in ("piece_uploaded", "submitted", "assigned", "reviewed", "decided"):
         assert expected in actions
+
+
+def test_a_calibration_case_is_added_from_the_command_line(world):
+    from django.core.management import CommandError, call_command
+
+    source = submit_all(world)
+    with pytest.raises(CommandError):
+        call_command("calibration_case_add", pool=world.pool.pk, submission=source.blind_code, level="great")
+    assert not Submission.objects.filter(is_calibration=True).exists()
+    call_command("calibration_case_add", pool=world.pool.pk, submission=source.blind_code, level="pass")
+    case = Submission.objects.get(is_calibration=True)
+    assert (case.calibration_pool, case.calibration_level, case.files.count()) == (world.pool, "pass", 3)
+    assert case.teacher is None and case.blind_code != source.blind_code
