@@ -14,3 +14,4 @@ def h5p_activity_check(activity_id: int) -> None:
 
 # Tasks defined next to their services; importing them here registers them with Celery.
 from assessments.quizzes.tasks import *  # noqa: E402,F401,F403
+from assessments.review.tasks import *  # noqa: E402,F401,F403
