@@ -4,7 +4,7 @@ nor any organisation an administrator added to their conflict set."""
 from __future__ import annotations
 
 from assessments.models import PoolMember
-from lms.api import Organisation
+from lms.api import Organisation, Teacher
 
 
 def member_conflict_prefixes(member: PoolMember) -> tuple[str, ...]:
@@ -18,6 +18,9 @@ def member_conflict_prefixes(member: PoolMember) -> tuple[str, ...]:
         if wider:
             prefixes.append(wider)
     prefixes.extend(member.conflicts.values_list("path", flat=True))
+    taught = Teacher.objects.filter(user_id=member.reviewer_id).values_list("school__path", flat=True).first()
+    if taught:
+        prefixes.append(taught)  # a reviewer who teaches somewhere never reviews that school
     return tuple(prefixes)
 
 

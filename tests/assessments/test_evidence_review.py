@@ -347,3 +347,19 @@ def test_a_calibration_case_is_added_from_the_command_line(world):
     case = Submission.objects.get(is_calibration=True)
     assert (case.calibration_pool, case.calibration_level, case.files.count()) == (world.pool, "pass", 3)
     assert case.teacher is None and case.blind_code != source.blind_code
+
+
+def test_a_reviewer_who_teaches_at_the_school_never_gets_its_work_whatever_home_they_were_given(tree):
+    world = evidence_world(tree, homes={"r1": tree.school_a2_1})  # the colleague would be the only second reviewer
+    colleague = make_teacher(school=tree.school_a1_1, real_name="钱老师")  # teaches at the teacher's school
+    from assessments.review.pools import pool_member_add
+
+    pool_member_add(pool=world.pool, reviewer=colleague.user, home=tree.school_b1_1)  # wrongly given another home
+    submission = submit_all(world)
+    assert colleague.user_id not in set(ReviewAssignment.objects.filter(submission=submission).values_list("reviewer_id", flat=True))
+    forced = ReviewAssignment.objects.create(
+        submission=submission, reviewer=colleague.user, pool=world.pool, role="adjudicator",
+        assigned_at=timezone.now(), due_at=timezone.now() + dt.timedelta(days=3),
+    )
+    with pytest.raises(PermissionDenied):
+        grade(world, forced, "pass")
