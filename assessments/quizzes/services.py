@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from assessments.quizzes.marking import (
     response_check,
     roll_up,
 )
+from assessments.review.results import competency_results_from_quiz
 from lms.api import Organisation, Teacher
 
 # An answer that left the browser just before the deadline still counts.
@@ -131,6 +133,56 @@ def _percent(score: Decimal, maximum: Decimal) -> Decimal:
     return (score * 100 / maximum).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if maximum else Decimal(0)
 
 
+@dataclass(frozen=True)
+class ItemToMark:
+    """What marking needs of one item."""
+
+    item_type: str
+    key: Any
+    points: Decimal
+    competency_code: str
+
+
+class ItemMark(NamedTuple):
+    """One drawn item of an attempt, marked: its position (from 1) and the response (None when unanswered)."""
+
+    position: int
+    item_id: int
+    competency_code: str
+    response: Any
+    mark: MarkedItem
+
+
+@dataclass(frozen=True)
+class AttemptMarking:
+    items: list[ItemMark]
+    score: Decimal
+    max_score: Decimal
+    percent: Decimal
+    passed: bool
+
+
+def item_mark(item_id: int, item: ItemToMark, response: Any) -> MarkedItem:
+    return mark_item(item_id=item_id, item_type=item.item_type, key=item.key, response=response, points=item.points)
+
+
+def attempt_marking(
+    *, item_ids: Sequence[int], items: Mapping[int, ItemToMark], responses: Mapping[int, Any], pass_mark: Decimal,
+    mark: Callable[[int, ItemToMark, Any], MarkedItem] = item_mark,
+) -> AttemptMarking:
+    """Every drawn item marked in order (unanswered ones score 0) and the totals: the one rule of
+    quiz_attempt_submit and of the bulk path (assessments.quizzes.bulk, which passes a remembering `mark`)."""
+    marks = []
+    for position, item_id in enumerate(item_ids, start=1):
+        item = items[item_id]
+        response = responses.get(item_id)
+        marks.append(ItemMark(position, item_id, item.competency_code, response, mark(item_id, item, response)))
+    score = sum((m.mark.score for m in marks), Decimal(0))
+    maximum = sum((m.mark.max_score for m in marks), Decimal(0))
+    percent = _percent(score, maximum)
+    return AttemptMarking(items=marks, score=score, max_score=maximum, percent=percent, passed=percent >= pass_mark)
+
+
 @transaction.atomic
 def quiz_attempt_submit(*, attempt: QuizAttempt, teacher: Teacher, now: dt.datetime | None = None) -> AttemptResult:
     """Mark every drawn item (unanswered ones score 0) and close the attempt. Submitting twice changes nothing."""
@@ -142,28 +194,30 @@ def quiz_attempt_submit(*, attempt: QuizAttempt, teacher: Teacher, now: dt.datet
     competency_codes = dict(
         FrameworkNode.objects.filter(pk__in={i.competency_id for i in items.values()}).values_list("pk", "code")
     )
+    to_mark = {
+        pk: ItemToMark(item.item_type, item.key, item.points, competency_codes[item.competency_id])
+        for pk, item in items.items()
+    }
     responses = dict(QuizAnswer.objects.filter(attempt=attempt).values_list("item_id", "response"))
-    marked: list[tuple[MarkedItem, str]] = []
-    results = []
-    for position, item_id in enumerate(attempt.item_ids, start=1):
-        item = items[item_id]
-        response = responses.get(item_id)
-        mark = mark_item(item_id=item_id, item_type=item.item_type, key=item.key, response=response, points=item.points)
-        code = competency_codes[item.competency_id]
-        marked.append((mark, code))
-        results.append(QuizItemResult(
-            attempt=attempt, item=item, position=position, competency_code=code, response=response,
-            score=mark.score, max_score=mark.max_score, correct=mark.correct, explanation=mark.explanation,
-            detail=list(mark.detail),
-        ))
+    marking = attempt_marking(
+        item_ids=attempt.item_ids, items=to_mark, responses=responses, pass_mark=attempt.quiz.pass_mark
+    )
+    results = [
+        QuizItemResult(
+            attempt=attempt, item=items[m.item_id], position=m.position, competency_code=m.competency_code,
+            response=m.response, score=m.mark.score, max_score=m.mark.max_score, correct=m.mark.correct,
+            explanation=m.mark.explanation, detail=list(m.mark.detail),
+        )
+        for m in marking.items
+    ]
     QuizItemResult.objects.bulk_create(results)
-    score = sum((m.score for m, _code in marked), Decimal(0))
-    maximum = sum((m.max_score for m, _code in marked), Decimal(0))
     attempt.status, attempt.submitted_at = AttemptStatus.SUBMITTED, now
-    attempt.score, attempt.max_score, attempt.percent = score, maximum, _percent(score, maximum)
-    attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+    attempt.score, attempt.max_score, attempt.percent = marking.score, marking.max_score, marking.percent
+    attempt.passed = marking.passed
     attempt.save(update_fields=["status", "submitted_at", "score", "max_score", "percent", "passed"])
-    return AttemptResult(attempt=attempt, items=results, competencies=roll_up(marked))
+    competency_results_from_quiz(attempt_ids=[attempt.pk], now=now)
+    competencies = roll_up((m.mark, m.competency_code) for m in marking.items)
+    return AttemptResult(attempt=attempt, items=results, competencies=competencies)
 
 
 def quiz_attempt_result(*, attempt: QuizAttempt) -> AttemptResult:

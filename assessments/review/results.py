@@ -6,13 +6,16 @@ it was recorded against, so a new version of a framework never changes it."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
 
-from assessments.models import CompetencyResult, FrameworkNode, NodeKind
+from assessments.models import CompetencyResult, FrameworkNode, NodeKind, QuizItemResult, ResultSource
 
 
 @dataclass(frozen=True)
@@ -77,3 +80,28 @@ def competency_summaries(*, teacher_ids: Iterable[int], framework_code: str, fra
             passed_by_dimension=dict(by_dimension), passed_by_tier=dict(by_tier),
         )
     return summaries
+
+
+def competency_results_from_quiz(*, attempt_ids: Sequence[int], now: dt.datetime | None = None) -> int:
+    """Append one result per marked attempt and competency: passed when the attempt's share of that
+    competency's points reaches the quiz's pass mark. Set-based; running it twice records nothing new."""
+    now = now or timezone.now()
+    rows = (
+        QuizItemResult.objects.filter(attempt_id__in=attempt_ids)
+        .values("attempt_id", "attempt__teacher_id", "attempt__quiz__pass_mark", "item__competency_id",
+                "item__competency__framework__code", "item__competency__framework__version")
+        .annotate(score=Sum("score"), maximum=Sum("max_score"))
+    )
+    results = []
+    for row in rows:
+        maximum = row["maximum"] or Decimal(0)
+        passed = maximum > 0 and row["score"] * 100 >= row["attempt__quiz__pass_mark"] * maximum
+        results.append(CompetencyResult(
+            teacher_id=row["attempt__teacher_id"], competency_id=row["item__competency_id"],
+            framework_code=row["item__competency__framework__code"],
+            framework_version=row["item__competency__framework__version"],
+            level="pass" if passed else "fail", passed=passed, source=ResultSource.QUIZ,
+            quiz_attempt_id=row["attempt_id"], recorded_at=now,
+        ))
+    CompetencyResult.objects.bulk_create(results, batch_size=5000, ignore_conflicts=True)
+    return len(results)

@@ -70,3 +70,27 @@ def test_summaries_place_2014_results_under_their_dimension(tree):
     summary = competency_summaries(teacher_ids=[world.teacher.pk], framework_code=framework.code, framework_version=framework.version)
     dimension = FrameworkNode.objects.get(pk=node.parent_id)
     assert summary[world.teacher.pk].passed_by_dimension == {dimension.code: 1}
+
+
+def test_a_marked_quiz_attempt_records_a_result_per_competency(tree):
+    from decimal import Decimal
+
+    from assessments.models import Quiz
+    from assessments.quizzes.services import quiz_answer_save, quiz_attempt_start, quiz_attempt_submit, quiz_item_create
+    from assessments.services import framework_2_0_core_ensure
+    from tests.factories import make_teacher
+
+    framework = framework_2_0_core_ensure()
+    a1, a3 = (FrameworkNode.objects.get(code=c, framework=framework) for c in ("A1", "A3"))
+    quiz_item_create(institution=tree.institution, item_type="true_false", stem="对吗", key={"correct": True}, competency=a1)
+    quiz_item_create(institution=tree.institution, item_type="true_false", stem="错吗", key={"correct": False}, competency=a3)
+    quiz = Quiz.objects.create(institution=tree.institution, title="自测", pass_mark=Decimal(60),
+                               rules=[{"competency": "A1", "count": 1}, {"competency": "A3", "count": 1}])
+    teacher = make_teacher(school=tree.school_a1_1, real_name="韩老师")
+    attempt = quiz_attempt_start(quiz=quiz, teacher=teacher)
+    for item_id in attempt.item_ids:
+        quiz_answer_save(attempt_id=attempt.pk, teacher=teacher, item_id=item_id, response=True)
+    quiz_attempt_submit(attempt=attempt, teacher=teacher)
+    found = {r.competency.code: (r.level, r.passed, r.source) for r in CompetencyResult.objects.filter(quiz_attempt=attempt)}
+    assert found == {"A1": ("pass", True, "quiz"), "A3": ("fail", False, "quiz")}
+    assert all(r.framework_version == framework.version for r in CompetencyResult.objects.all())
