@@ -289,11 +289,15 @@ def gradient(size: tuple[int, int] = (32, 24)) -> Image.Image:
     return image
 
 
-def make_jpeg(*, artist: str = "张老师", orientation: int | None = None, comment: bytes = b"") -> bytes:
-    """A JPEG with EXIF naming the artist (and an orientation, a comment if asked)."""
+def make_jpeg(*, artist: str = "Zhou Xiaomei", orientation: int | None = None, comment: bytes = b"") -> bytes:
+    """A JPEG with EXIF naming the artist (and an orientation, a comment if asked).
+
+    Artist and Copyright are ASCII in EXIF (Pillow writes "?" for other characters); Windows keeps a
+    Chinese name in XPAuthor, as UTF-16, which is written too."""
     exif = Image.Exif()
     exif[ExifTags.Base.Artist] = artist
     exif[ExifTags.Base.Copyright] = artist
+    exif[ExifTags.Base.XPAuthor] = artist.encode("utf-16-le") + b"\0\0"
     if orientation is not None:
         exif[ExifTags.Base.Orientation] = orientation
     output = io.BytesIO()
