@@ -375,7 +375,15 @@ def check(quiz_ids: list[int], *, sample: int, rng: random.Random) -> list[str]:
             "WHERE a.quiz_id = ANY(%s)", [quiz_ids],
         )
         rows = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*), count(DISTINCT c.quiz_attempt_id) FROM assessments_competencyresult c "
+            "JOIN assessments_quizattempt a ON a.id = c.quiz_attempt_id WHERE a.quiz_id = ANY(%s)", [quiz_ids],
+        )
+        competency_rows, attempts_with_results = cursor.fetchone()
     print(f"check: {attempts:,} attempts, {open_:,} not submitted; {rows:,} item results for {drawn:,} drawn items")
+    print(f"check: {competency_rows:,} competency results (one per attempt and competency) for {attempts_with_results:,} attempts")
+    if attempts_with_results != attempts:
+        problems.append(f"competency results for {attempts_with_results:,} of {attempts:,} attempts")
     if open_:
         problems.append(f"{open_:,} attempts not submitted")
     if rows != drawn:  # (attempt, item) is unique, so equal counts mean one result per drawn item

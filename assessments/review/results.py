@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
@@ -84,8 +85,11 @@ def competency_summaries(*, teacher_ids: Iterable[int], framework_code: str, fra
 
 def competency_results_from_quiz(*, attempt_ids: Sequence[int], now: dt.datetime | None = None) -> int:
     """Append one result per marked attempt and competency: passed when the attempt's share of that
-    competency's points reaches the quiz's pass mark. Set-based; running it twice records nothing new."""
+    competency's points reaches the quiz's pass mark. Set-based (one INSERT … SELECT on PostgreSQL);
+    running it twice records nothing new. Returns the number of rows written."""
     now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _quiz_results_insert_select(list(attempt_ids), now)
     rows = (
         QuizItemResult.objects.filter(attempt_id__in=attempt_ids)
         .values("attempt_id", "attempt__teacher_id", "attempt__quiz__pass_mark", "item__competency_id",
@@ -103,5 +107,31 @@ def competency_results_from_quiz(*, attempt_ids: Sequence[int], now: dt.datetime
             level="pass" if passed else "fail", passed=passed, source=ResultSource.QUIZ,
             quiz_attempt_id=row["attempt_id"], recorded_at=now,
         ))
-    CompetencyResult.objects.bulk_create(results, batch_size=5000, ignore_conflicts=True)
-    return len(results)
+    return len(CompetencyResult.objects.bulk_create(results, batch_size=5000, ignore_conflicts=True))
+
+
+QUIZ_RESULTS_SQL = """
+INSERT INTO assessments_competencyresult
+    (teacher_id, competency_id, framework_code, framework_version, level, passed, source, quiz_attempt_id,
+     review_ids, recorded_at)
+SELECT a.teacher_id, i.competency_id, f.code, f.version,
+       CASE WHEN SUM(r.max_score) > 0 AND SUM(r.score) * 100 >= q.pass_mark * SUM(r.max_score)
+            THEN 'pass' ELSE 'fail' END,
+       SUM(r.max_score) > 0 AND SUM(r.score) * 100 >= q.pass_mark * SUM(r.max_score),
+       'quiz', a.id, '[]'::jsonb, %s
+FROM assessments_quizitemresult r
+JOIN assessments_quizattempt a ON a.id = r.attempt_id
+JOIN assessments_quiz q ON q.id = a.quiz_id
+JOIN assessments_quizitem i ON i.id = r.item_id
+JOIN assessments_frameworknode n ON n.id = i.competency_id
+JOIN assessments_capabilityframework f ON f.id = n.framework_id
+WHERE r.attempt_id = ANY(%s)
+GROUP BY a.id, a.teacher_id, i.competency_id, f.code, f.version, q.pass_mark
+ON CONFLICT DO NOTHING
+"""
+
+
+def _quiz_results_insert_select(attempt_ids: list[int], now: dt.datetime) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(QUIZ_RESULTS_SQL, [now, attempt_ids])
+        return int(cursor.rowcount)
