@@ -30,6 +30,7 @@ from assessments.evidence.submissions import (
 from assessments.models import (
     AssignmentRole,
     AssignmentStatus,
+    EvidenceTask,
     Review,
     ReviewAssignment,
     ReviewDecision,
@@ -114,9 +115,12 @@ def _return_comments(submission: Submission) -> list[str]:
 @login_required
 def evidence_task(request: HttpRequest, task_id: int) -> HttpResponse:
     teacher = _teacher(request)
-    task = get_object_or_404(evidence_tasks_open(), pk=task_id)
+    task = get_object_or_404(EvidenceTask.objects.select_related("competency", "rubric"), pk=task_id)
     submission = submission_for(task=task, teacher=teacher)
-    editable = submission is None or submission.status in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+    if submission is None and not task.is_active:
+        raise Http404  # a closed task stays readable only for those who handed something in
+    status = submission.status if submission is not None else SubmissionStatus.DRAFT
+    editable = status == SubmissionStatus.RETURNED or (status == SubmissionStatus.DRAFT and task.is_active)
     decided = submission is not None and submission.status == SubmissionStatus.DECIDED
     context = {
         "task": task,
@@ -212,11 +216,9 @@ def evidence_file(request: HttpRequest, file_id: int) -> FileResponse:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    assignments = ReviewAssignment.objects.filter(reviewer_id=_uid(request)).select_related(
-        "submission__task__competency", "pool"
-    ).order_by("-status", "due_at")
-    open_ones = [a for a in assignments if a.status == AssignmentStatus.OPEN]
-    done = [a for a in assignments if a.status == AssignmentStatus.DONE][:50]
+    mine = ReviewAssignment.objects.filter(reviewer_id=_uid(request)).select_related("submission__task__competency", "pool")
+    open_ones = mine.filter(status=AssignmentStatus.OPEN).order_by("due_at", "pk")
+    done = mine.filter(status=AssignmentStatus.DONE).order_by("-completed_at", "-pk")[:50]
     calibration = [
         {"pool": pool, "progress": calibration_progress(pool=pool, reviewer_id=_uid(request))}
         for pool in ReviewerPool.objects.filter(members__reviewer_id=_uid(request), calibration_cases__isnull=False).distinct()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from assessments.models import ReviewAssignment, ReviewEvent, Submission, SubmissionFile, SubmissionStatus
 from tests.evidence_files import make_docx, make_mp4, make_pdf
 from tests.evidence_setup import evidence_world, submit_all
+from tests.factories import make_teacher
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +117,15 @@ def test_pages_speak_english_when_asked(client, world):
     client.force_login(world.teacher.user)
     page = client.get(reverse("assessments:my_evidence"), headers={"accept-language": "en"}).content.decode()
     assert "My evidence tasks" in page
+
+
+def test_a_closed_task_keeps_its_result_readable_but_takes_no_uploads(client, world):
+    submit_all(world)
+    world.task.is_active = False
+    world.task.save()
+    client.force_login(world.teacher.user)
+    page = client.get(reverse("assessments:evidence_task", args=[world.task.pk]))
+    assert page.status_code == 200 and 'id="evidence-submit"' not in page.content.decode()
+    stranger = make_teacher(school=world.teacher.school, real_name="冯老师")
+    client.force_login(stranger.user)
+    assert client.get(reverse("assessments:evidence_task", args=[world.task.pk])).status_code == 404
