@@ -21,9 +21,15 @@ class AssessmentsConfig(AppConfig):
         def is_region_admin(user: object) -> bool:
             return user_has_role(user=user, roles=(Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN))
 
+        def can_monitor(user: object) -> bool:
+            from assessments.review.monitor import user_can_monitor_reviews
+
+            return user_can_monitor_reviews(user=user)
+
         for label, url_name, visible_to, order in (
             (_("My evidence tasks"), "assessments:my_evidence", is_teacher, 18),
             (_("My reviews"), "assessments:my_reviews", is_reviewer, 19),
             (_("Reviewer quality"), "assessments:review_quality", is_region_admin, 33),
+            (_("Evidence review progress"), "assessments:review_submissions", can_monitor, 34),
         ):
             workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))

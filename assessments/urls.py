@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from assessments import views, views_evidence as evidence
+from assessments import views, views_evidence as evidence, views_review_admin as monitor
 
 app_name = "assessments"
 
@@ -18,5 +18,7 @@ urlpatterns: list[URLPattern] = [
     path("evidence/files/<int:file_id>/", evidence.evidence_file, name="evidence_file"),
     path("reviews/", evidence.my_reviews, name="my_reviews"),
     path("reviews/quality/", evidence.review_quality, name="review_quality"),
+    path("reviews/submissions/", monitor.review_submissions, name="review_submissions"),
+    path("reviews/submissions/<int:submission_id>/", monitor.review_submission, name="review_submission"),
     path("reviews/<int:assignment_id>/", evidence.review_page, name="review"),
 ]

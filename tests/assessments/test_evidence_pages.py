@@ -129,3 +129,23 @@ def test_a_closed_task_keeps_its_result_readable_but_takes_no_uploads(client, wo
     stranger = make_teacher(school=world.teacher.school, real_name="冯老师")
     client.force_login(stranger.user)
     assert client.get(reverse("assessments:evidence_task", args=[world.task.pk])).status_code == 404
+
+
+def test_administrators_follow_review_in_their_jurisdiction_only(client, world, tree):
+    from lms.models.audit import AccessLog
+    from tests.factories import Role, make_user
+
+    submission = submit_all(world)
+    county = make_user("county_a1_admin", role=Role.COUNTY_ADMIN, organisation=tree.county_a1)
+    client.force_login(county)
+    listing = client.get(reverse("assessments:review_submissions")).content.decode()
+    assert submission.blind_code in listing and "周晓梅" in listing
+    detail = client.get(reverse("assessments:review_submission", args=[submission.pk])).content.decode()
+    assert 'data-action="submitted"' in detail and 'data-action="assigned"' in detail
+    assert AccessLog.objects.filter(actor=county, action="view", teacher_id_ref=world.teacher.pk).exists()
+    other = make_user("county_b1_admin", role=Role.COUNTY_ADMIN, organisation=tree.county_b1)
+    client.force_login(other)
+    assert submission.blind_code not in client.get(reverse("assessments:review_submissions")).content.decode()
+    assert client.get(reverse("assessments:review_submission", args=[submission.pk])).status_code == 404
+    client.force_login(world.reviewers["rev_b"])
+    assert client.get(reverse("assessments:review_submissions")).status_code == 403
