@@ -157,7 +157,7 @@ def submission_submit(*, task: EvidenceTask, teacher: Teacher, now: dt.datetime 
         submission.school_id = teacher.school_id
         submission.save(update_fields=["status", "submitted_at", "school"])
         review_event("resubmitted" if revision else "submitted", submission=submission, actor=teacher.user, at=now)
-        _assign_after_commit()
+        _assign_after_commit(submission.pk)
     return submission
 
 
@@ -182,7 +182,7 @@ def submission_appeal(*, submission: Submission, teacher: Teacher, reason: str, 
         locked.appeal_reason = reason[:2000]
         locked.save(update_fields=["status", "appeal_used", "appeal_reason"])
         review_event("appealed", submission=locked, actor=teacher.user, at=now, reason=reason[:2000])
-        _assign_after_commit()
+        _assign_after_commit(locked.pk)
     return locked
 
 
@@ -192,10 +192,10 @@ def appeal_open_until(submission: Submission) -> dt.datetime | None:
     return submission.decided_at + dt.timedelta(days=submission.task.appeal_days)
 
 
-def _assign_after_commit() -> None:
+def _assign_after_commit(submission_id: int) -> None:
     from assessments.review.tasks import review_assign_pending
 
-    transaction.on_commit(lambda: review_assign_pending.delay())
+    transaction.on_commit(lambda: review_assign_pending.delay([submission_id]))
 
 
 def submissions_of(*, teacher: Teacher) -> dict[int, Submission]:

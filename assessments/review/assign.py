@@ -272,10 +272,12 @@ def _waiting(submission_ids: Sequence[int] | None) -> list[Waiting]:
     qs = Submission.objects.filter(status__in=WAITING, is_calibration=False)
     if submission_ids is not None:
         qs = qs.filter(pk__in=submission_ids)
-    # Locked, skipping rows another run holds: that run assigns them. The locking read joins nothing, so
-    # only submission rows are locked; their schools and teachers come in a second read of the same rows,
-    # in which rows locked by another run are left out.
-    locked = list(qs.select_for_update(skip_locked=True).order_by("submitted_at", "pk").values_list("pk", flat=True))
+    # The locking read joins nothing, so only submission rows are locked; their schools and teachers come in
+    # a second read. A full run skips rows another transaction holds (the next run takes them); a run for
+    # named submissions (right after a submit, an appeal, a disagreement) waits for such a brief lock (a
+    # second submit of the same work being refused, say), so the work is never left waiting.
+    skip = submission_ids is None
+    locked = list(qs.select_for_update(skip_locked=skip).order_by("submitted_at", "pk").values_list("pk", flat=True))
     details = {
         row[0]: row for row in qs.values_list("pk", "status", "round", "task_id", "school__path", "teacher__user_id")
     }
