@@ -8,7 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from lms.api import Role, WorkspaceLink, teacher_for_user, user_has_role, workspace_link_register
+        from lms.api import WorkspaceLink, teacher_for_user, user_has_role, workspace_link_register
 
         def is_teacher(user: object) -> bool:
             return teacher_for_user(user=user) is not None
@@ -19,7 +19,9 @@ class AssessmentsConfig(AppConfig):
             return bool(getattr(user, "is_authenticated", False)) and PoolMember.objects.filter(reviewer_id=getattr(user, "pk", None)).exists()
 
         def is_region_admin(user: object) -> bool:
-            return user_has_role(user=user, roles=(Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN))
+            from assessments.h5p.access import BUREAU_ROLES
+
+            return user_has_role(user=user, roles=BUREAU_ROLES)
 
         def can_monitor(user: object) -> bool:
             from assessments.review.monitor import user_can_monitor_reviews

@@ -40,13 +40,14 @@ from assessments.models import (
     SubmissionStatus,
 )
 from assessments.evidence.files import FILE_KINDS
+from assessments.h5p.access import BUREAU_ROLES
 from assessments.review.audit import review_event
 from assessments.review.calibration import calibration_progress
 from assessments.review.stats import pool_quality
 from assessments.review.workflow import ReviewInput, review_access_check, review_save
-from lms.api import Role, Teacher, organisations_in_jurisdiction, teacher_for_user, user_has_role
+from lms.api import Teacher, organisations_in_jurisdiction, teacher_for_user, user_has_role
 
-REGION_ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+REGION_ADMIN_ROLES = BUREAU_ROLES
 ROLE_LABELS: dict[str, Any] = {
     AssignmentRole.FIRST: gettext_lazy("Reviewer A"),
     AssignmentRole.SECOND: gettext_lazy("Reviewer B"),

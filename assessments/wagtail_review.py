@@ -18,10 +18,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from assessments.admin_permissions import RoleBasedPolicy
 from assessments.evidence.files import FILE_KINDS
+from assessments.h5p.access import BUREAU_ROLES
 from assessments.models import EvidenceTask, PoolMember, ReviewerPool, Rubric
 from lms.api import Organisation, Role, organisations_in_jurisdiction, user_has_role
 
-REGION_ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+REGION_ADMINS = BUREAU_ROLES
 TASK_AUTHORS = (*REGION_ADMINS, Role.INSTITUTION_EDITOR)
 
 

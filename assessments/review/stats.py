@@ -30,10 +30,9 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
 
 
 @dataclass(frozen=True)
-class ReviewerQuality:
-    reviewer_id: int
-    username: str
-    reviews: int
+class QualityFigures:
+    """The figures shown for a reviewer and for a pool."""
+
     pairs: int
     agreement: float | None
     kappa: float | None
@@ -47,19 +46,16 @@ class ReviewerQuality:
 
 
 @dataclass(frozen=True)
-class PoolQuality:
+class ReviewerQuality(QualityFigures):
+    reviewer_id: int
+    username: str
+    reviews: int
+
+
+@dataclass(frozen=True)
+class PoolQuality(QualityFigures):
     pool: ReviewerPool
     reviewers: list[ReviewerQuality]
-    pairs: int
-    agreement: float | None
-    kappa: float | None
-    adjudicated: int
-    overturned: int
-    median_hours: float | None
-
-    @property
-    def overturn_rate(self) -> float | None:
-        return self.overturned / self.adjudicated if self.adjudicated else None
 
 
 @dataclass(frozen=True)
