@@ -25,11 +25,13 @@ from lms.selectors import (
 from lms.services import access_log_record
 from lms.signals import organisation_created, role_granted, role_revoked
 from lms.synthetic.demo import DEMO_PASSWORD, accounts_table as demo_accounts_table, seed_demo as seed_demo_people
-from lms.vocab import EmploymentStatus, SchoolStage, Subject
+from lms.vocab import Education, EmploymentStatus, SchoolStage, Subject, Title
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "Education",
     "EmploymentStatus",
+    "Title",
     "SchoolStage",
     "Subject",
     "DEMO_PASSWORD",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
+    path("", include("certification.urls")),
     path("", include("lms.urls_lms")),
     path("", include("cms.urls")),
 ]

@@ -54,6 +54,17 @@ class Title(models.TextChoices):
     PROFESSOR = "professor", _("Professor-level senior teacher")
 
 
+class Education(models.TextChoices):
+    """最高学历: title promotion counts years in the current title by education level."""
+
+    UNKNOWN = "", _("Not recorded")
+    SECONDARY = "secondary", _("Secondary vocational")
+    COLLEGE = "college", _("Junior college")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTOR = "doctor", _("Doctorate")
+
+
 class EmploymentStatus(models.TextChoices):
     ACTIVE = "active", _("In post")
     LEAVE = "leave", _("On leave")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from lms.vocab import EmploymentStatus, Gender, SchoolStage, Subject, Title
+from lms.vocab import Education, EmploymentStatus, Gender, SchoolStage, Subject, Title
 
 from .organisations import Organisation
 
@@ -29,6 +29,7 @@ class Teacher(models.Model):
     subject = models.CharField(_("subject"), max_length=16, choices=Subject.choices)
     title = models.CharField(pgettext_lazy("teacher", "title"), max_length=16, choices=Title.choices, default=Title.NONE)
     title_conferred_on = models.DateField(_("title conferred on"), null=True, blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices, default="", blank=True)
     qualification_number = models.CharField(
         _("teacher qualification certificate number"), max_length=17, blank=True, db_index=True
     )

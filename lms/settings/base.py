@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -194,6 +195,16 @@ CELERY_BEAT_SCHEDULE = {
     "quiz-attempts-expire": {"task": "assessments.tasks.quiz_attempts_expire_sweep", "schedule": 60.0},
     "review-assign-pending": {"task": "assessments.tasks.review_assign_pending", "schedule": 600.0},
     "review-deadlines": {"task": "assessments.tasks.review_deadlines_sweep", "schedule": 3600.0},
+    # Nightly: certificates for everyone newly eligible (02:30).
+    "certificates-issue-nightly": {
+        "task": "certification.tasks.certificates_issue_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Yearly: the annual review of the year just ended, for every province (15 January, 03:00).
+    "annual-review-yearly": {
+        "task": "certification.tasks.annual_review_yearly",
+        "schedule": crontab(month_of_year=1, day_of_month=15, hour=3, minute=0),
+    },
 }
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
@@ -244,6 +255,14 @@ else:
             "KEY_PREFIX": "lms",
         }
     }
+
+
+# Certification (issue 6). The verification page's address printed in every QR code; the CJK TrueType font
+# the certificate PDF embeds (Debian's fonts-wqy-microhei, installed by `make setup`).
+CERTIFICATE_SITE_URL = os.environ.get("CERTIFICATE_SITE_URL", WAGTAILADMIN_BASE_URL).rstrip("/")
+CERTIFICATE_FONT_PATH = os.environ.get("CERTIFICATE_FONT_PATH", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+# The public verification page: look-ups per client address per minute.
+VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "20"))
 
 
 # Learning rules (issue 3): the server counts video time from the player's heartbeats.

@@ -1,1 +1,0 @@
-"""Models of certification; filled by later issues."""

@@ -1,0 +1,1 @@
+"""titles of certification."""
