@@ -47,6 +47,7 @@ from assessments.review.results import (
     competency_results_history,
     competency_results_standing,
     competency_summaries,
+    teacher_ids_with_passed_results,
 )
 from assessments.services import (
     framework_2014_ensure,
@@ -81,6 +82,7 @@ def h5p_activity_paths(*, activity: H5PActivity) -> dict[str, str]:
 
 
 __all__ = [
+    "teacher_ids_with_passed_results",
     "CompetencySummary",
     "EvidenceDemoResult",
     "assessments_demo_seed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lms.append_only import AppendOnlyError, AppendOnlyModel, append_only_triggers
+from lms.crypto import decrypt_text, encrypt_text
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
@@ -29,6 +30,8 @@ from lms.vocab import Education, EmploymentStatus, SchoolStage, Subject, Title
 from lms.workspace import WorkspaceLink, workspace_link_register
 
 __all__ = [
+    "decrypt_text",
+    "encrypt_text",
     "Education",
     "EmploymentStatus",
     "Title",

@@ -75,3 +75,35 @@ def certificate_make(
     )
     CertificateEvent.objects.create(certificate=certificate, kind=EventKind.ISSUED, effective_on=issued_on)
     return certificate
+
+
+def competencies_pass(teacher: Teacher, codes: list[str], *, level: str = "pass", version: int = 1) -> None:
+    """Standing results in the 2.0 framework (version 1 = the core the demo loads, 2 = the full one)."""
+    from django.utils import timezone
+
+    from assessments.api import framework_2_0_core_ensure, framework_2_0_ensure
+    from assessments.models import CompetencyResult, FrameworkNode
+
+    framework_2_0_core_ensure() if version == 1 else framework_2_0_ensure()
+    for code in codes:
+        node = FrameworkNode.objects.get(framework__code="2.0", framework__version=version, code=code)
+        CompetencyResult.objects.create(
+            teacher=teacher, competency=node, framework_code="2.0", framework_version=version, level=level,
+            passed=level != "fail", source="quiz", recorded_at=timezone.now(),
+        )
+
+
+def hours_give(teacher: Teacher, *, hours: int, kind: str = "online", year: int = 2026) -> None:
+    from courses.api import hours_award
+
+    hours_award(
+        teacher_id=teacher.pk, hours=hours, kind=kind, year=year, source_type="manual", source_ref="test",
+        idempotency_key=f"test:{teacher.pk}:{kind}:{year}:{hours}", recognised_by=None,
+    )
+
+
+def basic_eligible(teacher: Teacher, *, year: int = 2026) -> None:
+    """Enough for 初级 under cert_world's rule: 3 competencies, 50 hours of which 25 school-based."""
+    competencies_pass(teacher, ["A1", "A3", "A6"])
+    hours_give(teacher, hours=30, kind="school_based", year=year)
+    hours_give(teacher, hours=20, kind="online", year=year)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
 from assessments.models import CompetencyResult, FrameworkNode, NodeKind, QuizItemResult, ResultSource
@@ -135,3 +135,14 @@ def _quiz_results_insert_select(attempt_ids: list[int], now: dt.datetime) -> int
     with connection.cursor() as cursor:
         cursor.execute(QUIZ_RESULTS_SQL, [now, attempt_ids])
         return int(cursor.rowcount)
+
+
+def teacher_ids_with_passed_results(*, framework_code: str, framework_version: int, min_count: int) -> list[int]:
+    """Teachers with at least min_count competencies ever passed in the framework version: a cheap superset
+    of those whose standing results pass (a later failure may have replaced a pass)."""
+    rows = (
+        CompetencyResult.objects.filter(framework_code=framework_code, framework_version=framework_version, passed=True)
+        .values("teacher_id").annotate(n=Count("competency_id", distinct=True)).filter(n__gte=min_count)
+        .values_list("teacher_id", flat=True)
+    )
+    return list(rows)
