@@ -99,7 +99,8 @@ def certificate_issue(
             teacher=teacher, rule=eligibility.rule, eligible=True, explanation=eligibility.as_json(), mode=mode,
             decided_by=certificate.issued_by,
         )
-        transaction.on_commit(lambda: _pdf_prepare(certificate.pk))
+        # The PDF is a convenience made afterwards: a failure there must not undo or fail the issue.
+        transaction.on_commit(lambda: _pdf_prepare(certificate.pk), robust=True)
     return IssueResult(certificate, True)
 
 
