@@ -1,6 +1,29 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CertificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "certification"
+    verbose_name = _("Certification")
+
+    def ready(self) -> None:
+        from lms.api import WorkspaceLink, teacher_for_user, workspace_link_register
+
+        from .access import user_can_administer_certificates, user_can_read_certificates
+
+        def is_teacher(user: object) -> bool:
+            return teacher_for_user(user=user) is not None
+
+        def can_read(user: object) -> bool:
+            return user_can_read_certificates(user=user)
+
+        def can_administer(user: object) -> bool:
+            return user_can_administer_certificates(user=user)
+
+        for label, url_name, visible_to, order in (
+            (_("My certificates"), "certification:my_certificates", is_teacher, 20),
+            (_("Certificates"), "certification:manage_list", can_read, 35),
+            (_("Cohort batches"), "certification:batch_list", can_administer, 36),
+        ):
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))
