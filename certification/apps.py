@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,13 +14,13 @@ class CertificationConfig(AppConfig):
 
         from .access import user_can_administer_certificates, user_can_read_certificates
 
-        def is_teacher(user: object) -> bool:
+        def is_teacher(user: Any) -> bool:
             return teacher_for_user(user=user) is not None
 
-        def can_read(user: object) -> bool:
+        def can_read(user: Any) -> bool:
             return user_can_read_certificates(user=user)
 
-        def can_administer(user: object) -> bool:
+        def can_administer(user: Any) -> bool:
             return user_can_administer_certificates(user=user)
 
         for label, url_name, visible_to, order in (
@@ -26,4 +28,5 @@ class CertificationConfig(AppConfig):
             (_("Certificates"), "certification:manage_list", can_read, 35),
             (_("Cohort batches"), "certification:batch_list", can_administer, 36),
         ):
-            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))
+            # A lazy label: translated per request when the workspace is shown.
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))  # type: ignore[arg-type]

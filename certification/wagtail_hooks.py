@@ -65,7 +65,7 @@ class IssuerForm(WagtailAdminModelForm):
         user = self.for_user
         allowed = organisations_in_jurisdiction(user=user, roles=BUREAU_ROLES) if user else Organisation.objects.none()
         if "organisation" in self.fields:
-            self.fields["organisation"].queryset = allowed.exclude(kind="school")  # type: ignore[attr-defined]
+            self.fields["organisation"].queryset = allowed.exclude(kind="school")
 
     def clean_number_pattern(self) -> str:
         pattern = self.cleaned_data["number_pattern"]
