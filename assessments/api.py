@@ -46,6 +46,7 @@ from assessments.review.results import (
     CompetencySummary,
     competency_results_history,
     competency_results_standing,
+    competency_result_recognise,
     competency_summaries,
     teacher_ids_with_passed_results,
 )
@@ -82,6 +83,7 @@ def h5p_activity_paths(*, activity: H5PActivity) -> dict[str, str]:
 
 
 __all__ = [
+    "competency_result_recognise",
     "teacher_ids_with_passed_results",
     "CompetencySummary",
     "EvidenceDemoResult",

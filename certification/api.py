@@ -1,3 +1,49 @@
-"""The public face of certification: other apps call only these functions."""
+"""The public face of certification: other apps (cms, and the personnel/report layer) call only these."""
 
 from __future__ import annotations
+
+from certification.access import (
+    certificates_visible_to,
+    teachers_readable_by,
+    user_can_administer_certificates,
+    user_can_read_certificates,
+)
+from certification.demo import CertificationDemoResult, certification_demo_seed
+from certification.eligibility import Eligibility, RequirementCheck, level_eligibility, levels_in_use
+from certification.issuance import certificates_issue_newly_eligible
+from certification.models import Certificate, CertificateStatus, CertificationLevel
+from certification.selectors import CertificateRow, certificates_of_teacher, eligibility_by_level
+from certification.services import (
+    IssueRefused,
+    IssueResult,
+    certificate_issue,
+    certificate_reinstate,
+    certificate_revoke,
+    certificate_suspend,
+)
+
+__all__ = [
+    "Certificate",
+    "CertificateRow",
+    "CertificateStatus",
+    "CertificationDemoResult",
+    "CertificationLevel",
+    "Eligibility",
+    "IssueRefused",
+    "IssueResult",
+    "RequirementCheck",
+    "certificate_issue",
+    "certificate_reinstate",
+    "certificate_revoke",
+    "certificate_suspend",
+    "certificates_issue_newly_eligible",
+    "certificates_of_teacher",
+    "certificates_visible_to",
+    "certification_demo_seed",
+    "eligibility_by_level",
+    "level_eligibility",
+    "levels_in_use",
+    "teachers_readable_by",
+    "user_can_administer_certificates",
+    "user_can_read_certificates",
+]

@@ -327,6 +327,7 @@ class ResultSource(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence review")
     APPEAL = "appeal", _("Appeal (复核)")
     QUIZ = "quiz", _("Quiz")
+    RECOGNISED = "recognised", _("Recognised result (imported or carried over)")
 
 
 class CompetencyResult(AppendOnlyModel):

@@ -146,3 +146,23 @@ def teacher_ids_with_passed_results(*, framework_code: str, framework_version: i
         .values_list("teacher_id", flat=True)
     )
     return list(rows)
+
+
+def competency_result_recognise(
+    *, teacher_id: int, competency_code: str, framework_code: str, framework_version: int, level: str,
+    passed: bool, recorded_at: dt.datetime | None = None,
+) -> CompetencyResult:
+    """Append a result that came from outside the product's own review (an earlier platform's records, the
+    demo); the same teacher, competency and level already recognised is returned, not written twice."""
+    competency = FrameworkNode.objects.get(
+        framework__code=framework_code, framework__version=framework_version, code=competency_code, kind=NodeKind.COMPETENCY
+    )
+    found = CompetencyResult.objects.filter(
+        teacher_id=teacher_id, competency=competency, source=ResultSource.RECOGNISED, level=level
+    ).first()
+    if found is not None:
+        return found
+    return CompetencyResult.objects.create(
+        teacher_id=teacher_id, competency=competency, framework_code=framework_code, framework_version=framework_version,
+        level=level, passed=passed, source=ResultSource.RECOGNISED, recorded_at=recorded_at or timezone.now(),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from assessments.api import assessments_demo_seed
+from certification.api import certification_demo_seed
 from cms.api import cms_demo_content_ensure
 from courses.api import courses_demo_seed
 from lms.api import DEMO_PASSWORD, demo_accounts_table, seed_demo_people
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         result = seed_demo_people()
         courses = courses_demo_seed()
         evidence = assessments_demo_seed()
+        certification = certification_demo_seed()
         cms_demo_content_ensure()
         self.stdout.write(
             f"Demo province ready: {result.created_organisations} organisations, "
@@ -42,6 +44,11 @@ class Command(BaseCommand):
             f"Evidence review: {evidence.tasks} evidence task(s) open to teachers (teacher: 我的能力点测评), "
             f"{evidence.reviewers} reviewers in the province pool (reviewer, reviewer2, reviewer3: 我的评审任务); "
             "the course 技术支持的课堂讲授 has a quiz lesson 能力点自测."
+        )
+        self.stdout.write(
+            f"Certification: {certification.levels} levels (初级/中级/高级) with their requirements, "
+            f"{certification.certificates} certificates newly issued in the demo school (one of them suspended); the demo teacher is "
+            + ("eligible for 初级 (county_admin: 证书管理, or the nightly run, issues it)." if certification.teacher_eligible else "not yet eligible for 初级.")
         )
         self.stdout.write(f"\nDemo accounts (password {DEMO_PASSWORD}):")
         for line in demo_accounts_table(result.accounts):

@@ -1,0 +1,134 @@
+"""Demo data of certification: three levels with their requirements, the province as issuer, annual
+review and title-promotion rules, a few certificates in the demo teacher's school (one suspended) and
+the demo teacher eligible for 初级 but not yet issued (the nightly run or an administrator issues it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from assessments.api import competency_result_recognise
+from courses.api import HoursKind, HoursSource, hours_award
+from lms.api import Education, EmploymentStatus, Organisation, OrganisationKind, Teacher, Title, teacher_for_user
+
+from .models import (
+    AnnualReviewRule,
+    AppraisalGrade,
+    AppraisalRecord,
+    CertificateIssuer,
+    CertificationLevel,
+    IssueMode,
+    LevelRule,
+    ReasonCode,
+    TitleRuleSet,
+)
+from .services import IssueRefused, certificate_issue, certificate_suspend
+
+EFFECTIVE = dt.date(2024, 1, 1)
+DEMO_ISSUED_ON = dt.date(2025, 9, 1)
+HOLDERS = 5  # other teachers of the demo school holding 初级
+
+
+@dataclass
+class CertificationDemoResult:
+    levels: int = 0
+    certificates: int = 0
+    teacher_eligible: bool = False
+
+
+def _levels() -> dict[str, CertificationLevel]:
+    levels = {}
+    for code, name, rank, description in (
+        ("basic", "初级", 1, "能在多媒体教学环境中应用信息技术优化课堂教学"),
+        ("middle", "中级", 2, "能在混合学习环境中应用信息技术转变学习方式"),
+        ("high", "高级", 3, "能在智慧学习环境中创新应用信息技术，并指导他人"),
+    ):
+        levels[code], _ = CertificationLevel.objects.get_or_create(code=code, defaults={"name": name, "rank": rank, "description": description})
+    return levels
+
+
+def _rules(levels: dict[str, CertificationLevel]) -> None:
+    specs = {
+        "basic": {"competencies_min": 3, "hours_window_years": 3, "hours_total_min": Decimal(50), "hours_by_kind_min": {"school_based": 25}},
+        "middle": {"competencies_min": 5, "environments_required": ["A", "B"], "hours_window_years": 5, "hours_total_min": Decimal(120),
+                   "hours_by_kind_min": {"school_based": 50}, "prerequisite": levels["basic"]},
+        "high": {"competencies_min": 8, "competency_level": "excellent", "environments_required": ["A", "B", "C"], "hours_window_years": 5,
+                 "hours_total_min": Decimal(240), "prerequisite": levels["middle"]},
+    }
+    for code, fields in specs.items():
+        LevelRule.objects.get_or_create(level=levels[code], version=1, defaults={
+            "effective_from": EFFECTIVE, "framework_code": "2.0", "framework_version": 1, "validity_years": 5,
+            "note": "示范省 2024 年版", **fields,
+        })
+
+
+def _title_rules(levels: dict[str, CertificationLevel]) -> None:
+    for target, source, years, hours, level, excellent in (
+        (Title.FIRST, Title.SECOND, {"doctor": 0, "master": 2, "bachelor": 4, "college": 5, "secondary": 6, "": 6}, 120, "basic", 0),
+        (Title.SENIOR, Title.FIRST, {"doctor": 2, "master": 5, "bachelor": 5, "college": 7, "secondary": 8, "": 8}, 360, "middle", 1),
+        (Title.PROFESSOR, Title.SENIOR, {"doctor": 5, "master": 5, "bachelor": 5, "college": 5, "secondary": 5, "": 5}, 360, "high", 2),
+    ):
+        TitleRuleSet.objects.get_or_create(target_title=target, version=1, defaults={
+            "from_title": source, "effective_from": EFFECTIVE, "years_by_education": years, "cycle_hours_min": Decimal(hours),
+            "min_level": levels[level], "appraisal_years": 3 if target == Title.FIRST else 5, "appraisal_excellent_min": excellent,
+            "note": "示范省职称评审条件（示例）",
+        })
+
+
+def _competencies(teacher: Teacher, codes: tuple[str, ...]) -> None:
+    for code in codes:
+        competency_result_recognise(teacher_id=teacher.pk, competency_code=code, framework_code="2.0", framework_version=1, level="pass", passed=True)
+
+
+def _hours(teacher: Teacher, year: int) -> None:
+    for kind, hours in ((HoursKind.SCHOOL_BASED, 30), (HoursKind.ONLINE, 30)):
+        hours_award(
+            teacher_id=teacher.pk, hours=hours, kind=kind, year=year, source_type=HoursSource.MANUAL,
+            source_ref=f"{year}年示范培训", source_label=f"{year}年示范培训", idempotency_key=f"demo-cert:{teacher.pk}:{year}:{kind}",
+            recognised_by=None, note="示范数据",
+        )
+
+
+def _holders(result: CertificationDemoResult, school: Organisation, teacher: Teacher, levels: dict[str, CertificationLevel]) -> None:
+    others = Teacher.objects.filter(school=school, employment_status=EmploymentStatus.ACTIVE).exclude(pk=teacher.pk).order_by("pk")[:HOLDERS]
+    admin = get_user_model().objects.filter(username="county_admin").first()
+    for index, other in enumerate(others):
+        _competencies(other, ("A1", "A3", "A6"))
+        _hours(other, 2025)
+        try:
+            issued = certificate_issue(teacher=other, level=levels["basic"], mode=IssueMode.AUTOMATIC, today=DEMO_ISSUED_ON)
+        except IssueRefused:
+            continue
+        result.certificates += int(issued.created)
+        grade = AppraisalGrade.BASIC if index == 1 else AppraisalGrade.QUALIFIED
+        if not AppraisalRecord.objects.filter(teacher=other, year=2025).exists():
+            AppraisalRecord.objects.create(teacher=other, year=2025, grade=grade)
+        if index == HOLDERS - 1 and issued.created:
+            certificate_suspend(certificate=issued.certificate, reason_code=ReasonCode.MISCONDUCT, reason_text="示范：师德问题调查期间暂停",
+                                by=admin, effective_on=dt.date(2026, 3, 1))
+
+
+@transaction.atomic
+def certification_demo_seed() -> CertificationDemoResult:
+    result = CertificationDemoResult()
+    levels = _levels()
+    result.levels = len(levels)
+    _rules(levels)
+    _title_rules(levels)
+    AnnualReviewRule.objects.get_or_create(version=1, defaults={"effective_from": EFFECTIVE, "note": "示范省 2024 年版"})
+    province = Organisation.objects.get(kind=OrganisationKind.PROVINCE, code="990000")
+    CertificateIssuer.objects.get_or_create(organisation=province, defaults={"name": "示范省教育厅", "signature_line": "示范省教育厅（盖章）"})
+    teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
+    assert teacher is not None
+    if not teacher.education:
+        Teacher.objects.filter(pk=teacher.pk).update(education=Education.BACHELOR)
+    _competencies(teacher, ("A1", "A3", "A6"))
+    _holders(result, teacher.school, teacher, levels)
+    from .eligibility import level_eligibility
+
+    result.teacher_eligible = level_eligibility(teacher=teacher, level=levels["basic"]).eligible
+    return result
