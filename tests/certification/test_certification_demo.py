@@ -1,0 +1,34 @@
+"""The demo: three levels with requirements, the province issues, five certificates in the demo school
+(one suspended), the demo teacher eligible for 初级 and issued it by the nightly run; a rerun adds nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from certification.issuance import certificates_issue_newly_eligible
+from certification.models import Certificate, CertificateIssuer, CertificationLevel, LevelRule, TitleRuleSet
+from lms.api import teacher_for_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_certification_lifecycle(client):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=StringIO())
+    assert "Certification: 3 levels" in out.getvalue()
+    assert list(CertificationLevel.objects.order_by("rank").values_list("name", flat=True)) == ["初级", "中级", "高级"]
+    assert LevelRule.objects.count() == 3 and TitleRuleSet.objects.count() == 3
+    assert CertificateIssuer.objects.get().name == "示范省教育厅"
+    assert Certificate.objects.count() == 5
+    assert Certificate.objects.filter(status="suspended").count() == 1
+    teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
+    client.force_login(teacher.user)
+    page = client.get("/certificates/").content.decode()
+    assert 'data-level="basic"' in page and 'data-eligible="yes"' in page
+    assert certificates_issue_newly_eligible()["basic"] == 1
+    assert Certificate.objects.get(teacher=teacher).number.startswith("990000")
