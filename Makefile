@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 export DJANGO_SETTINGS_MODULE ?= lms.settings.dev
 
-.PHONY: assets fonts run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog bench-h5p-package bench-h5p-xapi bench-quiz-marking bench-review-assign
+.PHONY: assets fonts run setup test test-only lint browser-deps messages migrate demo static worker clean bench-generate bench-roster bench-list bench-hours bench-heartbeat bench-catalog bench-h5p-package bench-h5p-xapi bench-quiz-marking bench-review-assign bench-annual-review bench-certificate-pdf bench-eligibility
 
 run: setup demo
 	@echo "Starting http://127.0.0.1:8000 (Ctrl-C to stop)"
@@ -108,3 +108,13 @@ bench-quiz-marking: $(STAMP)
 
 bench-review-assign: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/review_assign.py
+
+bench-annual-review: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/annual_review.py --reuse
+
+# SQLite of its own by default (var/bench_certificate_pdf.sqlite3); DATABASE_URL=… for PostgreSQL.
+bench-certificate-pdf: $(STAMP) fonts
+	$(PY) bench/certificate_pdf.py
+
+bench-eligibility: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/eligibility.py

@@ -27,6 +27,11 @@ class CertificationConfig(AppConfig):
             (_("My certificates"), "certification:my_certificates", is_teacher, 20),
             (_("Certificates"), "certification:manage_list", can_read, 35),
             (_("Cohort batches"), "certification:batch_list", can_administer, 36),
+            (_("Title-promotion eligibility"), "certification:title_mine", is_teacher, 21),
+            (_("Title-promotion report"), "certification:title_report", can_read, 37),
+            (_("Annual appraisal grades"), "certification:appraisal_imports", can_administer, 38),
+            (_("Annual review"), "certification:annual_runs", can_administer, 39),
+            (_("Verify a certificate"), "certification:verify", lambda user: True, 90),
         ):
             # A lazy label: translated per request when the workspace is shown.
             workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))  # type: ignore[arg-type]

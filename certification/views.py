@@ -20,8 +20,11 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     teacher = teacher_for_user(user=request.user)
     if teacher is None:
         return render(request, "certification/my_certificates.html", {"teacher": None}, status=403)
+    from certification.annual.selectors import annual_outcomes_for_teacher
+
     return render(request, "certification/my_certificates.html", {
         "teacher": teacher,
+        "outcomes": annual_outcomes_for_teacher(teacher_id=teacher.pk),
         "rows": certificates_of_teacher(teacher_id=teacher.pk),
         "eligibility": eligibility_by_level(teacher=teacher),
     })
