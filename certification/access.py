@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from lms.api import Organisation, OrganisationKind, Role, Teacher, jurisdiction_paths, teachers_visible_to, user_has_role
+from lms.api import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    Teacher,
+    jurisdiction_paths,
+    organisations_in_jurisdiction,
+    teachers_visible_to,
+    user_has_role,
+)
 
 from .models import Certificate, CertificateIssuer
 
@@ -26,21 +35,11 @@ def user_can_read_certificates(*, user: UserLike) -> bool:
     return user_has_role(user=user, roles=CERTIFICATE_READ_ROLES)
 
 
-def _school_filter(paths: list[str], field: str) -> Q:
-    condition = Q(pk__in=[])
-    for prefix in paths:
-        condition |= Q(**{f"{field}__startswith": prefix})
-    return condition
-
-
 def teachers_administered_by(*, user: UserLike) -> QuerySet[Teacher]:
     """Teachers in the subtrees where the user holds a bureau role (everyone for a superuser)."""
-    paths = jurisdiction_paths(user=user, roles=BUREAU_ROLES)
-    if paths is None:
+    if jurisdiction_paths(user=user, roles=BUREAU_ROLES) is None:
         return Teacher.objects.all()
-    if not paths:
-        return Teacher.objects.none()
-    schools = Organisation.objects.filter(_school_filter(paths, "path")).values("id")
+    schools = organisations_in_jurisdiction(user=user, roles=BUREAU_ROLES).values("id")
     return Teacher.objects.filter(school_id__in=schools)
 
 
@@ -60,11 +59,8 @@ def certificates_administered_by(*, user: UserLike) -> QuerySet[Certificate]:
 
 def regions_administered_by(*, user: UserLike) -> QuerySet[Organisation]:
     """Province, city and county nodes the user administers (for choosing a region to run or report on)."""
-    paths = jurisdiction_paths(user=user, roles=BUREAU_ROLES)
-    regions = Organisation.objects.filter(kind__in=[OrganisationKind.PROVINCE, OrganisationKind.CITY, OrganisationKind.COUNTY])
-    if paths is None:
-        return regions
-    return regions.filter(_school_filter(paths, "path"))
+    kinds = [OrganisationKind.PROVINCE, OrganisationKind.CITY, OrganisationKind.COUNTY]
+    return organisations_in_jurisdiction(user=user, roles=BUREAU_ROLES).filter(kind__in=kinds)
 
 
 def issuer_for_school(*, school: Organisation) -> CertificateIssuer | None:
