@@ -11,4 +11,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("certification.verify.urls")),
     path("", include("certification.annual.urls")),
     path("", include("certification.titles.urls")),
+    path("personnel/", include("certification.personnel.urls")),
+    path("personnel/bulk/", include("certification.bulk.urls")),
+    path("reports/", include("certification.reports.urls")),
+    path("manage/api-clients/", include("certification.hr_api.client_urls")),
 ]

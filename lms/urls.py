@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/", include("certification.hr_api.urls")),
     path("", include("courses.urls")),
     path("", include("assessments.urls")),
     path("", include("certification.urls")),

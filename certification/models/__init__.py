@@ -24,9 +24,15 @@ from .certificates import (
     ReasonCode,
 )
 from .levels import CertificationLevel, CompetencyLevel, EligibilityDecision, LevelRule
+from .personnel import ApiClient, ApiScope, BulkLookup, JobState, ReportExport
 from .titles import TitleRuleSet
 
 __all__ = [
+    "ApiClient",
+    "ApiScope",
+    "BulkLookup",
+    "JobState",
+    "ReportExport",
     "APPRAISAL_RANK",
     "AnnualReviewOutcome",
     "AnnualReviewRule",

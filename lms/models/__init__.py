@@ -1,6 +1,6 @@
 """People and places: organisations, teachers, role grants, the access log, roster imports."""
 
-from .audit import AccessAction, AccessLog
+from .audit import AccessAction, AccessChannel, AccessLog
 from .organisations import Organisation, OrganisationKind
 from .roles import Role, RoleGrant
 from .roster import RosterImport, RosterImportStatus
@@ -8,6 +8,7 @@ from .teachers import Teacher, TeacherPosting
 
 __all__ = [
     "AccessAction",
+    "AccessChannel",
     "AccessLog",
     "Organisation",
     "OrganisationKind",

@@ -18,6 +18,17 @@ class AccessAction(models.TextChoices):
     REVEAL = "reveal", _("Revealed ID number")
     IMPORT = "import", _("Imported roster")
     QUERY = "query", _("Personnel query")
+    REFUSED = "refused", _("Refused request")
+
+
+class AccessChannel(models.TextChoices):
+    """How the look happened: a page, a bulk look-up, the HR-system API, an export."""
+
+    PAGE = "page", _("Web page")
+    BULK = "bulk", _("Bulk look-up")
+    API = "api", _("API")
+    EXPORT = "export", _("Export")
+    SYSTEM = "system", _("System")
 
 
 class AccessLog(AppendOnlyModel):
@@ -41,6 +52,10 @@ class AccessLog(AppendOnlyModel):
     reason = models.CharField(_("reason"), max_length=500, blank=True)
     path = models.CharField(max_length=300, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=AccessChannel.choices, default=AccessChannel.PAGE, db_index=True
+    )
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")

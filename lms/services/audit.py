@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from lms.models import AccessLog, Teacher
+from lms.models import AccessChannel, AccessLog, Teacher
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
@@ -22,9 +22,12 @@ def access_log_record(
     reason: str = "",
     request: HttpRequest | None = None,
     actor_label: str = "",
+    channel: str = AccessChannel.PAGE,
+    status_code: int | None = None,
 ) -> AccessLog:
     """Append one entry: who looked at or exported whose personal data, when and why.
 
+    `channel` says how (page, bulk look-up, API, export); `status_code` the answer an API call got.
     Without a signed-in actor (a command-line bulk load) `actor_label` names what acted; one is required.
     """
     if actor is not None and not actor.is_authenticated:
@@ -41,6 +44,8 @@ def access_log_record(
         reason=reason[:500],
         path=(request.get_full_path()[:300] if request is not None else ""),
         ip_address=_client_ip(request),
+        channel=channel,
+        status_code=status_code,
     )
     entry.full_clean()
     entry.save()

@@ -1,0 +1,1 @@
+"""Personnel look-up: search a jurisdiction's teachers and read one teacher's whole record."""

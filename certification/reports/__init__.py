@@ -1,0 +1,1 @@
+"""Reports for bureaus and personnel offices, built with pandas from scoped selectors."""
