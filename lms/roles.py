@@ -10,7 +10,9 @@ ADMIN_ROLES = frozenset({Role.SCHOOL_ADMIN, Role.COUNTY_ADMIN, Role.CITY_ADMIN, 
 TEACHER_VIEWING_ROLES = ADMIN_ROLES | {Role.PERSONNEL_OFFICER}
 ROSTER_ROLES = ADMIN_ROLES
 ADMIN_ACCESS_ROLES = ADMIN_ROLES | {Role.INSTITUTION_EDITOR}
-AUDIT_ROLES = frozenset({Role.PROVINCE_ADMIN})
+AUDIT_ROLES = frozenset({Role.PROVINCE_ADMIN})  # Wagtail's administrator-action log: the whole province
+# The access log, scoped: bureaus see looks at their teachers and by their people; officers their own.
+ACCESS_LOG_ROLES = frozenset({Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.COUNTY_ADMIN})
 READ_ONLY_ROLES = frozenset({Role.PERSONNEL_OFFICER})
 
 GRANTABLE_AT: dict[str, tuple[str, ...]] = {

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from lms.idcard import IdNumberError, normalise, parse_id_number
 from lms.identity import id_number_hash
 from lms.models import AccessLog, Organisation, OrganisationKind, Role, RoleGrant, Teacher
-from lms.roles import ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROLE_RANK, ROSTER_ROLES, TEACHER_VIEWING_ROLES
+from lms.roles import ACCESS_LOG_ROLES, ADMIN_ROLES, AUDIT_ROLES, READ_ONLY_ROLES, ROLE_RANK, ROSTER_ROLES, TEACHER_VIEWING_ROLES
 
 UserLike = User | AnonymousUser
 
@@ -137,10 +137,32 @@ def user_roles(*, user: UserLike) -> list[RoleGrant]:
     return list(active_grants(user=user).order_by("role", "organisation__path"))
 
 
+def user_can_browse_access_log(*, user: UserLike) -> bool:
+    """Bureaus browse their jurisdiction's access log; a personnel officer browses their own queries."""
+    return user_has_role(user=user, roles=ACCESS_LOG_ROLES | READ_ONLY_ROLES)
+
+
 def access_log_entries(*, user: UserLike) -> QuerySet[AccessLog]:
-    if not user_can_browse_audit(user=user):
+    """Who looked at whose data: for a bureau, every look at a teacher of its subtree and every look by
+    someone whose role lies in it; for a personnel officer, their own; for a province, also the looks
+    nobody signed for (refused API calls with unknown keys)."""
+    if not user.is_authenticated:
         return AccessLog.objects.none()
-    return AccessLog.objects.all()
+    paths = jurisdiction_paths(user=user, roles=ACCESS_LOG_ROLES)
+    if paths is None:
+        return AccessLog.objects.all()
+    own = Q(actor_id=user.pk)
+    if not paths:
+        return AccessLog.objects.filter(own) if user_has_role(user=user, roles=READ_ONLY_ROLES) else AccessLog.objects.none()
+    if _covers_whole_tree(paths):
+        return AccessLog.objects.all()
+    schools = Organisation.objects.filter(_path_filter(paths)).values("id")
+    teachers = Teacher.objects.filter(school_id__in=schools).values("id")
+    people = RoleGrant.objects.filter(_path_filter(paths, field="organisation__path")).values("user_id")
+    scoped = Q(teacher_id_ref__in=teachers) | Q(actor_id__in=people) | own
+    if any(len(prefix) == Organisation.steplen for prefix in paths):  # a province: unsigned looks too
+        scoped |= Q(actor__isnull=True, teacher_id_ref__isnull=True)
+    return AccessLog.objects.filter(scoped)
 
 
 def teacher_for_user(*, user: UserLike) -> Teacher | None:
@@ -159,6 +181,7 @@ __all__ = [
     "user_can_grant",
     "user_can_manage_roles",
     "access_log_entries",
+    "user_can_browse_access_log",
     "active_grants",
     "jurisdiction_paths",
     "organisation_subtree",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("manage/roles/", roles.role_list, name="role_list"),
     path("manage/roles/<int:grant_id>/revoke/", roles.role_revoke_view, name="role_revoke"),
     path("manage/audit/", audit.access_log_list, name="audit_access"),
+    path("manage/audit/export.csv", audit.access_log_export, name="audit_access_export"),
     path("manage/audit/admin-actions/", audit.admin_action_list, name="audit_admin"),
 ]

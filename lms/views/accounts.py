@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from lms.selectors import (
     teacher_for_user,
+    user_can_browse_access_log,
     user_can_browse_audit,
     user_can_manage_roles,
     user_can_manage_roster,
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_teachers": user_can_view_teachers(user=user),
         "can_manage_roster": user_can_manage_roster(user=user),
         "can_browse_audit": user_can_browse_audit(user=user),
+        "can_browse_access_log": user_can_browse_access_log(user=user),
         "can_manage_roles": user_can_manage_roles(user=user),
         "read_only": user_is_read_only(user=user),
         "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
