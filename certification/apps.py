@@ -13,6 +13,8 @@ class CertificationConfig(AppConfig):
         from lms.api import WorkspaceLink, teacher_for_user, workspace_link_register
 
         from .access import user_can_administer_certificates, user_can_read_certificates
+        from .bulk.selectors import user_can_bulk_lookup
+        from .reports.scope import user_can_see_reports
 
         def is_teacher(user: Any) -> bool:
             return teacher_for_user(user=user) is not None
@@ -23,6 +25,12 @@ class CertificationConfig(AppConfig):
         def can_administer(user: Any) -> bool:
             return user_can_administer_certificates(user=user)
 
+        def can_bulk(user: Any) -> bool:
+            return user_can_bulk_lookup(user=user)
+
+        def can_report(user: Any) -> bool:
+            return user_can_see_reports(user=user)
+
         for label, url_name, visible_to, order in (
             (_("My certificates"), "certification:my_certificates", is_teacher, 20),
             (_("Certificates"), "certification:manage_list", can_read, 35),
@@ -31,6 +39,10 @@ class CertificationConfig(AppConfig):
             (_("Title-promotion report"), "certification:title_report", can_read, 37),
             (_("Annual appraisal grades"), "certification:appraisal_imports", can_administer, 38),
             (_("Annual review"), "certification:annual_runs", can_administer, 39),
+            (_("Personnel look-up"), "certification:personnel_search", can_read, 30),
+            (_("Bulk look-up"), "certification:bulk_upload", can_bulk, 31),
+            (_("Reports"), "certification:report_home", can_report, 32),
+            (_("API keys for HR systems"), "certification:api_client_list", can_administer, 40),
             (_("Verify a certificate"), "certification:verify", lambda user: True, 90),
         ):
             # A lazy label: translated per request when the workspace is shown.

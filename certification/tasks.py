@@ -6,3 +6,5 @@ from __future__ import annotations
 from certification.issuance_tasks import *  # noqa: F401,F403
 from certification.pdf.tasks import *  # noqa: F401,F403
 from certification.annual.tasks import *  # noqa: F401,F403
+from certification.bulk.tasks import *  # noqa: F401,F403
+from certification.reports.tasks import *  # noqa: F401,F403

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lms.append_only import AppendOnlyError, AppendOnlyModel, append_only_triggers
 from lms.crypto import decrypt_text, encrypt_text
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
-from lms.models import AccessAction, AccessChannel, Organisation, OrganisationKind, Role, Teacher
+from lms.models import AccessAction, AccessChannel, AccessLog, Organisation, OrganisationKind, Role, Teacher
 from lms.selectors import (
     ORGANISATION_MANAGER_ROLES,
     active_grants,
@@ -23,7 +23,7 @@ from lms.selectors import (
     user_has_role,
     user_is_read_only,
 )
-from lms.services import access_log_record, role_grant, role_revoke
+from lms.services import access_log_record, role_grant, role_revoke, teacher_id_number_reveal
 from lms.signals import organisation_created, role_granted, role_revoked
 from lms.synthetic.demo import DEMO_PASSWORD, accounts_table as demo_accounts_table, seed_demo as seed_demo_people
 from lms.vocab import Education, EmploymentStatus, SchoolStage, Subject, Title
@@ -32,6 +32,7 @@ from lms.workspace import WorkspaceLink, workspace_link_register
 __all__ = [
     "AccessAction",
     "AccessChannel",
+    "AccessLog",
     "role_grant",
     "role_revoke",
     "decrypt_text",
@@ -68,6 +69,7 @@ __all__ = [
     "role_granted",
     "role_revoked",
     "teacher_for_user",
+    "teacher_id_number_reveal",
     "teacher_ids_by_id_number",
     "teacher_search",
     "teachers_visible_to",
