@@ -38,6 +38,9 @@ class CertificationDemoResult:
     levels: int = 0
     certificates: int = 0
     teacher_eligible: bool = False
+    api_key: str = ""  # the demo HR system's key (also kept in PRIVATE_ROOT/demo/hr-api-key.txt)
+    api_region: str = ""
+    api_example_name: str = ""  # the demo teacher's name, for the example call
 
 
 def _levels() -> dict[str, CertificationLevel]:
@@ -131,4 +134,34 @@ def certification_demo_seed() -> CertificationDemoResult:
     from .eligibility import level_eligibility
 
     result.teacher_eligible = level_eligibility(teacher=teacher, level=levels["basic"]).eligible
+    result.api_key, result.api_region = _demo_api_client()
+    result.api_example_name = teacher.real_name
     return result
+
+
+DEMO_API_CLIENT = "示范市人事管理系统（演示）"
+
+
+def _demo_api_client() -> tuple[str, str]:
+    """One HR system of the first city, with every scope, issued by city_admin. Its key is shown only once
+    by design, so the demo keeps it in a private file to print it again on the next run."""
+    from django.conf import settings
+
+    from .hr_api.keys import api_client_issue
+    from .models import ApiClient, ApiScope
+
+    key_file = settings.PRIVATE_ROOT / "demo" / "hr-api-key.txt"
+    existing = ApiClient.objects.filter(name=DEMO_API_CLIENT, revoked_at__isnull=True).select_related("organisation").first()
+    if existing is not None:
+        stored = key_file.read_text(encoding="utf-8").strip() if key_file.exists() else ""
+        return (stored if stored.startswith(existing.key_prefix) else ""), existing.organisation.name
+    admin = get_user_model().objects.get(username="city_admin")
+    city = Organisation.objects.get(kind=OrganisationKind.PROVINCE, code="990000").get_children().order_by("code").first()
+    assert city is not None and city.kind == OrganisationKind.CITY
+    _client, key = api_client_issue(
+        actor=admin, name=DEMO_API_CLIENT, organisation=city, scopes=list(ApiScope.values), contact="人事科 演示",
+    )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(key + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    return key, city.name

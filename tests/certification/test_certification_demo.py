@@ -32,3 +32,21 @@ def test_demo_certification_lifecycle(client):
     assert 'data-level="basic"' in page and 'data-eligible="yes"' in page
     assert certificates_issue_newly_eligible()["basic"] == 1
     assert Certificate.objects.get(teacher=teacher).number.startswith("990000")
+
+
+def test_demo_hr_system_key_answers_the_api_for_its_city_only(client, settings, tmp_path):
+    settings.PRIVATE_ROOT = tmp_path
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    rerun = StringIO()
+    call_command("seed_demo", stdout=rerun)
+    key = (tmp_path / "demo" / "hr-api-key.txt").read_text(encoding="utf-8").strip()
+    assert f"Bearer {key}" in out.getvalue() and f"Bearer {key}" in rerun.getvalue()  # one client, printed again
+    from certification.models import ApiClient
+
+    assert ApiClient.objects.filter(revoked_at__isnull=True).count() == 1
+    teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
+    answer = client.get("/api/v1/teachers/", {"name": teacher.real_name}, headers={"authorization": f"Bearer {key}"})
+    assert answer.status_code == 200 and teacher.pk in [row["id"] for row in answer.json()["results"]]
+    refused = client.get("/api/v1/teachers/", {"name": teacher.real_name}, headers={"authorization": f"Bearer {key}x"})
+    assert refused.status_code == 401

@@ -6,6 +6,7 @@ It lives in cms, the top layer, because it fills every app."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.core.management.base import BaseCommand
 
@@ -50,6 +51,12 @@ class Command(BaseCommand):
             f"{certification.certificates} certificates newly issued in the demo school (one of them suspended); the demo teacher is "
             + ("eligible for 初级 (county_admin: 证书管理, or the nightly run, issues it)." if certification.teacher_eligible else "not yet eligible for 初级.")
         )
+        if certification.api_key:
+            self.stdout.write(
+                f"HR API (docs at /api/docs/): the demo system's key, bound to {certification.api_region}, every scope:\n"
+                f"  curl -H 'Authorization: Bearer {certification.api_key}' "
+                f"'http://127.0.0.1:8000/api/v1/teachers/?name={quote(certification.api_example_name)}'"
+            )
         self.stdout.write(f"\nDemo accounts (password {DEMO_PASSWORD}):")
         for line in demo_accounts_table(result.accounts):
             self.stdout.write("  " + line)
