@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
@@ -14,10 +16,38 @@ from .keys import key_matches, key_split
 
 LAST_USED_EVERY = dt.timedelta(minutes=1)
 UNKNOWN_KEY_LABEL = "API: unknown key"
+# Failed keys (malformed, unknown, revoked) one address may present in a clock minute before it is told
+# to wait: no key can be guessed, but a misconfigured system must not hammer the key table either.
+FAILED_KEYS_PER_MINUTE = 20
+WINDOW_SECONDS = 60
 
 
 class KeyFailed(exceptions.AuthenticationFailed):
     pass
+
+
+class TooManyFailedKeys(exceptions.Throttled):
+    """429 for an address that presented too many failed keys this minute (before any key is checked)."""
+
+
+def _failed_counter(request: Any) -> tuple[str, float]:
+    now = time.time()
+    return f"hr-api-failed-key:{request.META.get('REMOTE_ADDR', '')}:{int(now // WINDOW_SECONDS)}", now
+
+
+def _failed_keys_check(request: Any) -> None:
+    name, now = _failed_counter(request)
+    if (cache.get(name) or 0) >= FAILED_KEYS_PER_MINUTE:
+        raise TooManyFailedKeys(wait=WINDOW_SECONDS - now % WINDOW_SECONDS)
+
+
+def _failed_key_count(request: Any) -> None:
+    name, _now = _failed_counter(request)
+    if not cache.add(name, 1, timeout=WINDOW_SECONDS * 2):
+        try:
+            cache.incr(name)
+        except ValueError:  # expired between add and incr
+            cache.set(name, 1, timeout=WINDOW_SECONDS * 2)
 
 
 def _presented_key(request: Any) -> str | None:
@@ -47,6 +77,14 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Any) -> tuple[Any, ApiClient] | None:
         django_request = request._request
         django_request.hr_api_actor_label = UNKNOWN_KEY_LABEL
+        _failed_keys_check(django_request)
+        try:
+            return self._authenticate(django_request, request)
+        except KeyFailed:
+            _failed_key_count(django_request)
+            raise
+
+    def _authenticate(self, django_request: Any, request: Any) -> tuple[Any, ApiClient] | None:
         key = _presented_key(request)
         if key is None:
             return None

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from .authentication import TooManyFailedKeys
+
 
 class NotInJurisdiction(exceptions.PermissionDenied):
     """An id or number outside the key's jurisdiction, or unknown: one answer, so existence does not leak."""
@@ -61,10 +63,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         headers["WWW-Authenticate"] = auth_header
     detail: dict[str, Any] = {}
     if isinstance(exc, exceptions.Throttled):
-        wait = int(exc.wait or 1)
+        wait = max(1, int(exc.wait or 1))
         headers["Retry-After"] = str(wait)
-        code, detail = "throttled", {"retry_after": wait}
-        message = _("Too many requests for this key; try again in %(seconds)s seconds.") % {"seconds": wait}
+        detail = {"retry_after": wait}
+        if isinstance(exc, TooManyFailedKeys):
+            code = "too_many_failed_keys"
+            message = _("Too many failed keys from your address; try again in %(seconds)s seconds.") % {"seconds": wait}
+        else:
+            code = "throttled"
+            message = _("Too many requests for this key; try again in %(seconds)s seconds.") % {"seconds": wait}
     elif isinstance(exc.detail, dict):
         detail = _messages(exc.detail)
         code = "invalid_parameter"

@@ -90,6 +90,22 @@ def test_over_the_rate_limit_is_429_with_retry_after(client, world):
     assert api_get(client, other_key, "/api/v1/me/").status_code == 200  # the limit is per key
 
 
+def test_an_address_presenting_too_many_failed_keys_waits_even_with_a_good_key(client, world, county):
+    from certification.hr_api.authentication import FAILED_KEYS_PER_MINUTE
+
+    _api_client, key = county
+    for _ in range(FAILED_KEYS_PER_MINUTE):
+        assert api_get(client, "abcdefgh.guess", "/api/v1/me/").status_code == 401
+    response = api_get(client, key, "/api/v1/teachers/", {"id_number": world.id_a1})
+    error = error_of(response, 429)
+    assert error["code"] == "too_many_failed_keys" and 1 <= int(response["Retry-After"]) <= 60
+    entry = last_api_log()
+    assert (entry.action, entry.status_code, entry.actor_id) == ("refused", 429, None)
+    assert AccessLog.objects.filter(action="refused", status_code=401).count() == FAILED_KEYS_PER_MINUTE
+    # Another address is not held back, and its good key answers.
+    assert client.get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {key}", REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
 BAD_PARAMETERS = [
     ("/api/v1/teachers/", {"id_number": "11010119850314001X"}, "id_number"),  # wrong check character
     ("/api/v1/teachers/", {"id_number": "1101011985"}, "id_number"),
