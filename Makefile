@@ -124,6 +124,9 @@ bench-eligibility: $(STAMP)
 bench-personnel-api: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/personnel_api.py
 
+bench-personnel-search: $(STAMP)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/personnel_search.py
+
 bench-bulk-lookup: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/bulk_lookup.py
 

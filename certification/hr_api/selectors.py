@@ -12,6 +12,7 @@ from lms.api import Organisation, OrganisationKind, Teacher, teacher_search
 
 from ..access import certificates_visible_to, teachers_readable_by
 from ..models import Certificate, CertificateStatus
+from ..personnel.search import NAME_ORDER
 
 UserLike = Any
 COUNTY_DEPTH = 3  # province → city → county
@@ -33,7 +34,7 @@ def teachers_by_id_number(*, user: UserLike, id_number: str) -> list[Teacher]:
 
 
 def teachers_by_name(*, user: UserLike, name: str) -> QuerySet[Teacher]:
-    return _with_county(teacher_search(user=user, query=name)).order_by("real_name", "pk")
+    return _with_county(teacher_search(user=user, query=name)).order_by(*NAME_ORDER)
 
 
 def teachers_by_certificate_number(*, user: UserLike, number: str) -> list[Teacher]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet, TextChoices
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +26,11 @@ from lms.api import (
 
 from ..access import certificates_visible_to, teachers_readable_by
 from ..models import Certificate, CertificateStatus, CertificationLevel
+
+# Name results in name order. Lower() (a no-op for Chinese) keeps PostgreSQL from walking the whole
+# real_name index in order while it filters LIKE '%…%' row by row: with 1,000,000 teachers a province-wide
+# search for 王芳 took 1.7 s that way and 0.12 s as a scan and a top-N sort.
+NAME_ORDER = (Lower("real_name"), "pk")
 
 ID_NUMBER_LENGTH = 18
 QUERY_MAX_LENGTH = 50

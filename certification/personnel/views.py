@@ -21,7 +21,7 @@ from lms.api import AccessAction, AccessChannel, access_log_record, teacher_id_n
 from ..access import user_can_read_certificates
 from .forms import PersonnelSearchForm, RevealForm
 from .record import TeacherRecord, teacher_record
-from .search import PersonnelSearch, SearchKind, personnel_search, search_rows
+from .search import NAME_ORDER, PersonnelSearch, SearchKind, personnel_search, search_rows
 
 PAGE_SIZE = 50
 
@@ -69,7 +69,7 @@ def personnel_search_page(request: HttpRequest) -> HttpResponse:
     if search.error:
         return render(request, "certification/personnel/search.html", context, status=400)
     if search.ran:
-        teachers = search.teachers.select_related("school").defer("id_number_encrypted").order_by("real_name", "pk")
+        teachers = search.teachers.select_related("school").defer("id_number_encrypted").order_by(*NAME_ORDER)
         page = Paginator(teachers, PAGE_SIZE).get_page(data.get("page"))
         rows = search_rows(teachers=list(page.object_list), today=timezone.localdate())
         _log_search(request, search, len(rows))
