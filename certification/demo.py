@@ -96,6 +96,31 @@ def _hours(teacher: Teacher, year: int) -> None:
         )
 
 
+HISTORY_YEARS = range(2021, 2027)
+HISTORY_KINDS = (HoursKind.ONLINE, HoursKind.CENTRALISED, HoursKind.SCHOOL_BASED)
+
+
+def _training_history(*, exclude: int) -> None:
+    """Years of hours for the province's other teachers, so the reports and the personnel record have
+    something to show: a steady pace per teacher (some none at all), a year missed now and then. The same
+    teacher always gets the same history; a rerun writes nothing new."""
+    import random
+
+    teachers = Teacher.objects.filter(employment_status=EmploymentStatus.ACTIVE).exclude(pk=exclude).order_by("pk")
+    for pk in teachers.values_list("pk", flat=True):
+        rng = random.Random(pk * 7919)
+        pace = rng.choice((0, 35, 55, 70, 80, 90))  # hours a year
+        for year in HISTORY_YEARS:
+            if not pace or rng.random() < 0.12:
+                continue
+            hours = max(4, round(pace * rng.uniform(0.7, 1.25)))
+            hours_award(
+                teacher_id=pk, hours=hours, kind=rng.choice(HISTORY_KINDS), year=year, source_type=HoursSource.IMPORT,
+                source_ref=f"{year}年继续教育学时登记", source_label=f"{year}年继续教育学时登记",
+                idempotency_key=f"demo-history:{pk}:{year}", recognised_by=None, note="示范数据",
+            )
+
+
 def _holders(result: CertificationDemoResult, school: Organisation, teacher: Teacher, levels: dict[str, CertificationLevel]) -> None:
     others = Teacher.objects.filter(school=school, employment_status=EmploymentStatus.ACTIVE).exclude(pk=teacher.pk).order_by("pk")[:HOLDERS]
     admin = get_user_model().objects.filter(username="county_admin").first()
@@ -131,6 +156,7 @@ def certification_demo_seed() -> CertificationDemoResult:
         Teacher.objects.filter(pk=teacher.pk).update(education=Education.BACHELOR)
     _competencies(teacher, ("A1", "A3", "A6"))
     _holders(result, teacher.school, teacher, levels)
+    _training_history(exclude=teacher.pk)
     from .eligibility import level_eligibility
 
     result.teacher_eligible = level_eligibility(teacher=teacher, level=levels["basic"]).eligible

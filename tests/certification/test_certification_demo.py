@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -50,3 +51,24 @@ def test_demo_hr_system_key_answers_the_api_for_its_city_only(client, settings, 
     assert answer.status_code == 200 and teacher.pk in [row["id"] for row in answer.json()["results"]]
     refused = client.get("/api/v1/teachers/", {"name": teacher.real_name}, headers={"authorization": f"Bearer {key}x"})
     assert refused.status_code == 401
+
+
+def test_demo_gives_the_province_years_of_hours_so_reports_show_progress(client):
+    from courses.models import HoursEntry
+
+    call_command("seed_demo", stdout=StringIO())
+    entries = HoursEntry.objects.filter(idempotency_key__startswith="demo-history:")
+    written = entries.count()
+    assert set(entries.values_list("year", flat=True)) == set(range(2021, 2027))
+    call_command("seed_demo", stdout=StringIO())
+    assert entries.count() == written  # a rerun adds nothing
+    teacher = teacher_for_user(user=get_user_model().objects.get(username="teacher"))
+    assert not entries.filter(teacher_id=teacher.pk).exists()  # her own figures stay those the README describes
+    client.force_login(get_user_model().objects.get(username="province_admin"))
+    page = client.get("/reports/indicator/", {"year": 2025}).content.decode()
+    section = page.split('data-table="', 2)[1]  # the first table: by city
+    columns = re.findall(r'data-column="(\w+)"', section)
+    total = re.search(r'<tr class="total">(.*?)</tr>', section, re.S).group(1)
+    values = re.findall(r"<td>([^<]*)</td>", total)
+    teachers, reached = int(values[columns.index("teachers")]), int(values[columns.index("reached")])
+    assert teachers >= 290 and 0 < reached < teachers
