@@ -8,7 +8,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from lms.api import WorkspaceLink, teacher_for_user, user_has_role, workspace_link_register
+        from lms.api import WorkspaceLink, WorkspaceSection, teacher_for_user, user_has_role, workspace_link_register
 
         def is_teacher(user: object) -> bool:
             return teacher_for_user(user=user) is not None
@@ -28,10 +28,10 @@ class AssessmentsConfig(AppConfig):
 
             return user_can_monitor_reviews(user=user)
 
-        for label, url_name, visible_to, order in (
-            (_("My evidence tasks"), "assessments:my_evidence", is_teacher, 18),
-            (_("My reviews"), "assessments:my_reviews", is_reviewer, 19),
-            (_("Reviewer quality"), "assessments:review_quality", is_region_admin, 33),
-            (_("Evidence review progress"), "assessments:review_submissions", can_monitor, 34),
+        for label, url_name, visible_to, order, section in (
+            (_("My evidence tasks"), "assessments:my_evidence", is_teacher, 18, WorkspaceSection.MINE),
+            (_("My reviews"), "assessments:my_reviews", is_reviewer, 19, WorkspaceSection.REVIEW),
+            (_("Reviewer quality"), "assessments:review_quality", is_region_admin, 33, WorkspaceSection.REVIEW),
+            (_("Evidence review progress"), "assessments:review_submissions", can_monitor, 34, WorkspaceSection.REVIEW),
         ):
-            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order, section=section))

@@ -16,6 +16,7 @@ class CoursesConfig(AppConfig):
             role_revoked,
             teacher_for_user,
             user_can_view_teachers,
+            WorkspaceSection,
             workspace_link_register,
         )
 
@@ -25,17 +26,17 @@ class CoursesConfig(AppConfig):
         def is_teacher(user: object) -> bool:
             return teacher_for_user(user=user) is not None
 
-        for label, url_name, visible_to, order in (
-            (_("Cohorts"), "courses:cohorts", lambda user: user_can_view_cohorts(user=user), 30),
-            (_("School-based sessions"), "courses:school_sessions", lambda user: user_can_organise_sessions(user=user), 31),
+        for label, url_name, visible_to, order, section in (
+            (_("Cohorts"), "courses:cohorts", lambda user: user_can_view_cohorts(user=user), 30, WorkspaceSection.TRAINING),
+            (_("School-based sessions"), "courses:school_sessions", lambda user: user_can_organise_sessions(user=user), 31, WorkspaceSection.TRAINING),
             (
                 _("Sessions awaiting approval"), "courses:school_session_review_queue",
-                lambda user: user_can_review_sessions(user=user), 32,
+                lambda user: user_can_review_sessions(user=user), 32, WorkspaceSection.TRAINING,
             ),
-            (_("Sign in to a session"), "courses:sign_in", is_teacher, 16),
-            (_("My school-based sessions"), "courses:my_school_sessions", is_teacher, 17),
+            (_("Sign in to a session"), "courses:sign_in", is_teacher, 16, WorkspaceSection.MINE),
+            (_("My school-based sessions"), "courses:my_school_sessions", is_teacher, 17, WorkspaceSection.MINE),
         ):
-            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order))
+            workspace_link_register(WorkspaceLink(label=label, url_name=url_name, visible_to=visible_to, order=order, section=section))
 
         organisation_created.connect(on_organisation_created, dispatch_uid="courses.provider_folder")
         role_granted.connect(on_role_changed, dispatch_uid="courses.editor_granted")
@@ -47,6 +48,7 @@ class CoursesConfig(AppConfig):
                 url_name="courses:hours_manage",
                 visible_to=lambda user: user_can_view_teachers(user=user),
                 order=10,
+                section=WorkspaceSection.TRAINING,
             )
         )
         workspace_link_register(
@@ -55,6 +57,7 @@ class CoursesConfig(AppConfig):
                 url_name="courses:my_courses",
                 visible_to=lambda user: teacher_for_user(user=user) is not None,
                 order=15,
+                section=WorkspaceSection.MINE,
             )
         )
         workspace_link_register(
@@ -63,5 +66,6 @@ class CoursesConfig(AppConfig):
                 url_name="courses:my_hours",
                 visible_to=lambda user: teacher_for_user(user=user) is not None,
                 order=20,
+                section=WorkspaceSection.MINE,
             )
         )

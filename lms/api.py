@@ -27,7 +27,7 @@ from lms.services import access_log_record, role_grant, role_revoke, teacher_id_
 from lms.signals import organisation_created, role_granted, role_revoked
 from lms.synthetic.demo import DEMO_PASSWORD, accounts_table as demo_accounts_table, seed_demo as seed_demo_people
 from lms.vocab import Education, EmploymentStatus, SchoolStage, Subject, Title
-from lms.workspace import WorkspaceLink, workspace_link_register
+from lms.workspace import WorkspaceLink, WorkspaceSection, workspace_link_register
 
 __all__ = [
     "AccessAction",
@@ -58,6 +58,7 @@ __all__ = [
     "Role",
     "Teacher",
     "WorkspaceLink",
+    "WorkspaceSection",
     "access_log_record",
     "mask_id_number",
     "normalise_id_number",

@@ -7,17 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from lms.selectors import (
-    teacher_for_user,
-    user_can_browse_access_log,
-    user_can_browse_audit,
-    user_can_manage_roles,
-    user_can_manage_roster,
-    user_can_view_teachers,
-    user_is_read_only,
-    user_roles,
-)
-from lms.workspace import workspace_links_for
+from lms.selectors import teacher_for_user, user_is_read_only, user_roles
+from lms.workspace import workspace_groups_for
 
 
 class LoginView(auth_views.LoginView):
@@ -35,13 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "grants": user_roles(user=user),
         "teacher": teacher_for_user(user=user),
-        "can_view_teachers": user_can_view_teachers(user=user),
-        "can_manage_roster": user_can_manage_roster(user=user),
-        "can_browse_audit": user_can_browse_audit(user=user),
-        "can_browse_access_log": user_can_browse_access_log(user=user),
-        "can_manage_roles": user_can_manage_roles(user=user),
         "read_only": user_is_read_only(user=user),
-        "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
-        "app_links": workspace_links_for(user),
+        "groups": workspace_groups_for(user),
     }
     return render(request, "lms/home.html", context)

@@ -59,7 +59,7 @@ def test_officer_searches_reveals_bulk_looks_up_and_sees_it_all_in_the_access_lo
 
     # From her workspace to the look-up; another county's teacher is simply not found.
     page.goto(f"{live_server.url}/manage/")
-    page.click("main >> text=人事查询")
+    page.locator("main").get_by_role("link", name="人事查询", exact=True).click()
     _search(page, "孙甲二")
     assert page.locator("#no-results").is_visible()
     _search(page, "王合格")
@@ -89,7 +89,7 @@ def test_officer_searches_reveals_bulk_looks_up_and_sees_it_all_in_the_access_lo
     workbook.save(upload)
 
     page.goto(f"{live_server.url}/manage/")
-    page.click("main >> text=批量查询")
+    page.locator("main").get_by_role("link", name="批量查询", exact=True).click()
     page.set_input_files("form.bulk-upload input[type=file]", str(upload))
     page.select_option("form.bulk-upload select[name=title]", "first")
     page.fill("form.bulk-upload input[name=reason]", BULK_REASON)
@@ -110,7 +110,7 @@ def test_officer_searches_reveals_bulk_looks_up_and_sees_it_all_in_the_access_lo
 
     # The access log viewer: every look she made, with how and why.
     page.goto(f"{live_server.url}/manage/")
-    page.click("main >> text=访问日志")
+    page.locator("main").get_by_role("link", name="访问日志", exact=True).click()
     page.wait_for_load_state("networkidle")
     log = page.locator("#access-log tbody tr[data-action]")
     seen = {(log.nth(i).get_attribute("data-action"), log.nth(i).get_attribute("data-channel")) for i in range(log.count())}
