@@ -10,13 +10,13 @@ from types import TracebackType
 
 from django.utils.translation import gettext as _
 
+from lms.cells import formula_safe
 from lms.idcard import mask_id_number, normalise
 
 from .fields import RowIssue
 
 # UTF-8 with a byte-order mark: Excel then opens the Chinese text correctly.
 REPORT_ENCODING = "utf-8-sig"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def shown_value(issue: RowIssue) -> str:
 
 def _safe_cell(text: str) -> str:
     """Keep a spreadsheet from reading a reported value as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return formula_safe(text)
 
 
 class ReportWriter:

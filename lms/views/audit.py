@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import ModelLogEntry, PageLogEntry
 
+from lms.cells import formula_safe
 from lms.models import AccessAction, AccessChannel, AccessLog
 from lms.selectors import access_log_entries, user_can_browse_access_log, user_can_browse_audit
 from lms.services import access_log_record
@@ -118,13 +119,13 @@ def _export_rows(entries: QuerySet[AccessLog]) -> Iterator[list[str]]:
     for entry in entries.iterator(chunk_size=5000):
         yield [
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-            entry.actor_username,
+            formula_safe(entry.actor_username),
             str(actions.get(entry.action, entry.action)),
             str(channels.get(entry.channel, entry.channel)),
-            entry.subject,
+            formula_safe(entry.subject),  # free text: a search, a file name, a reason typed by someone
             str(entry.object_count),
-            entry.reason,
-            entry.path,
+            formula_safe(entry.reason),
+            formula_safe(entry.path),
             "" if entry.status_code is None else str(entry.status_code),
             entry.ip_address or "",
         ]

@@ -104,6 +104,21 @@ def test_export_is_the_filtered_scoped_log_and_is_itself_logged(tree, looks, cli
     assert export.channel == "export" and export.object_count == 1
 
 
+def test_typed_text_in_the_export_is_never_read_as_a_formula(tree, looks, client):
+    officer_a1 = looks[2]
+    access_log_record(
+        actor=officer_a1, action=AccessAction.REVEAL, teacher=looks[0], reason='=HYPERLINK("http://x.example","核对")',
+    )
+    access_log_record(actor=officer_a1, action=AccessAction.LIST, subject="+86 查询", reason="@SUM(A1)")
+    client.force_login(make_user("county_a1", role=Role.COUNTY_ADMIN, organisation=tree.county_a1))
+    response = client.get(reverse("lms:audit_access_export"), {"who": "officer_a1"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    reasons = {row[6] for row in rows[1:]}
+    assert """'=HYPERLINK("http://x.example","核对")""" in reasons and "'@SUM(A1)" in reasons
+    assert "'+86 查询" in {row[4] for row in rows[1:]}
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows[1:] for cell in row)
+
+
 def test_entries_are_kept_beyond_six_months_and_cannot_be_changed(tree, looks, client):
     long_ago = timezone.now() - dt.timedelta(days=200)
     with mock.patch("django.utils.timezone.now", return_value=long_ago):

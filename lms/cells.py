@@ -1,0 +1,10 @@
+"""Text bound for a spreadsheet (CSV or .xlsx) that a user may have typed: never read as a formula."""
+
+from __future__ import annotations
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(text: str) -> str:
+    """A leading =, +, -, @, tab or carriage return gets an apostrophe, so Excel shows the text as typed."""
+    return "'" + text if text.startswith(FORMULA_START) else text
