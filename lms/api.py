@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lms.append_only import AppendOnlyError, AppendOnlyModel, append_only_triggers
+from lms.cells import formula_safe, xlsx_safe
 from lms.crypto import decrypt_text, encrypt_text
 from lms.idcard import IdNumberError, mask_id_number, normalise as normalise_id_number, parse_id_number
 from lms.models import AccessAction, AccessChannel, AccessLog, Organisation, OrganisationKind, Role, Teacher
@@ -30,6 +31,8 @@ from lms.vocab import Education, EmploymentStatus, SchoolStage, Subject, Title
 from lms.workspace import WorkspaceLink, WorkspaceSection, workspace_link_register
 
 __all__ = [
+    "formula_safe",
+    "xlsx_safe",
     "AccessAction",
     "AccessChannel",
     "AccessLog",

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _, pgettext
 
+from lms.api import xlsx_safe
+
 from ..models import CertificateStatus
 from .lookup import BulkAnswer, target_title_label
 
@@ -68,7 +70,8 @@ class ResultWorkbook:
         return record
 
     def append(self, answer: BulkAnswer) -> None:
-        self.sheet.append(self.found_row(answer) if answer.teacher is not None else self.not_found_row(answer))
+        row = self.found_row(answer) if answer.teacher is not None else self.not_found_row(answer)
+        self.sheet.append([xlsx_safe(value) for value in row])
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

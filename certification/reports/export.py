@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lms.api import xlsx_safe
+
 from .tables import Report
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -42,7 +44,7 @@ def report_xlsx(report: Report) -> bytes:
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for table in report.tables:
-            frame = table.frame()
+            frame = table.frame().map(xlsx_safe)  # a region or school name is never read as a formula
             sheet = _sheet_name(table.title, used)
             frame.to_excel(writer, index=False, sheet_name=sheet, freeze_panes=(1, 1))
             _widen(writer.sheets[sheet], frame)
@@ -66,7 +68,7 @@ def rows_xlsx_write(
     written = 0
     for chunk in chunks:
         for row in chunk:
-            worksheet.append(list(row))
+            worksheet.append([xlsx_safe(value) for value in row])
         written += len(chunk)
         if progress is not None:
             progress(written)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.api import HoursPolicy, cycle_totals_for_teachers, hours_policy_current
-from lms.api import Education, EmploymentStatus, Organisation, Teacher, Title, organisations_in_jurisdiction
+from lms.api import Education, EmploymentStatus, Organisation, Teacher, Title, organisations_in_jurisdiction, xlsx_safe
 
 from ..access import CERTIFICATE_READ_ROLES, UserLike, teachers_readable_by
 from ..models import AppraisalRecord, Certificate, CertificateStatus, TitleRuleSet
@@ -171,7 +171,7 @@ def title_report_xlsx(report: TitleReport) -> bytes:
     sheet = _("Title promotion")[:31]
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet, freeze_panes=(1, 0))
+        frame.map(xlsx_safe).to_excel(writer, index=False, sheet_name=sheet, freeze_panes=(1, 0))
         worksheet = writer.sheets[sheet]
         for index, column in enumerate(frame.columns):
             letter = worksheet.cell(row=1, column=index + 1).column_letter
