@@ -7,6 +7,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
@@ -82,7 +83,9 @@ def _csv_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
     ]
 
 
-def _xlsx_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+def xlsx_workbook_open(data: bytes, *, max_unzipped: int = MAX_UNZIPPED_BYTES) -> Any:
+    """A read-only openpyxl workbook of an uploaded .xlsx, or a clear refusal: an old .xls, not a workbook
+    at all, or a zip that inflates past `max_unzipped` (refused unread). The caller closes it."""
     if not data.startswith(ZIP_MAGIC):
         if data.startswith(OLE_MAGIC):
             raise _refuse(_("This is an old .xls (or encrypted) workbook; save it as .xlsx and upload again."))
@@ -92,15 +95,19 @@ def _xlsx_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
             inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError):
         raise _refuse(_("The file is named .xlsx but is not an Excel workbook.")) from None
-    if inflated > MAX_UNZIPPED_BYTES:
-        raise _refuse(_("The workbook unpacks to more than %(limit)s; it is refused.") % {"limit": filesizeformat(MAX_UNZIPPED_BYTES)})
+    if inflated > max_unzipped:
+        raise _refuse(_("The workbook unpacks to more than %(limit)s; it is refused.") % {"limit": filesizeformat(max_unzipped)})
     from openpyxl import load_workbook
 
     try:
         # Not data_only: a formula must be seen as a formula, not as its cached value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise _refuse(_("The file is named .xlsx but is not an Excel workbook.")) from None
+
+
+def _xlsx_rows(data: bytes) -> list[tuple[int, list[Cell]]]:
+    workbook = xlsx_workbook_open(data)
     try:
         sheet = workbook.worksheets[0]
         rows: list[tuple[int, list[Cell]]] = []

@@ -4,9 +4,7 @@ user sees them in Excel) and nothing is kept. Only the ID-number column is read.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from lms.api import IdNumberError, mask_id_number, normalise_id_number, parse_id_number
 
-from ..annual.spreadsheet import OLE_MAGIC, ZIP_MAGIC, Cell, _csv_rows, _refuse, _xlsx_cell
+from ..annual.spreadsheet import Cell, _csv_rows, _refuse, _xlsx_cell, xlsx_workbook_open
 
 MAX_ROWS = 50_000  # ID numbers per file, header and blank rows not counted
 MAX_BYTES = 8 * 1024 * 1024  # a 50,000-row workbook with a few more columns is well under this
@@ -87,24 +85,11 @@ def _too_many_rows() -> ValidationError:
 
 def _xlsx_rows(data: bytes) -> Iterator[_Row]:
     """Rows of the first sheet as they stream from the file: never more than MAX_COLUMNS cells each."""
-    if not data.startswith(ZIP_MAGIC):
-        if data.startswith(OLE_MAGIC):
-            raise _refuse(_("This is an old .xls (or encrypted) workbook; save it as .xlsx and upload again."))
-        raise _refuse(_("The file is named .xlsx but is not an Excel workbook."))
+    workbook = xlsx_workbook_open(data, max_unzipped=MAX_UNZIPPED_BYTES)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError):
-        raise _refuse(_("The file is named .xlsx but is not an Excel workbook.")) from None
-    if inflated > MAX_UNZIPPED_BYTES:
-        raise _refuse(_("The workbook unpacks to more than %(limit)s; it is refused.") % {"limit": filesizeformat(MAX_UNZIPPED_BYTES)})
-    from openpyxl import load_workbook
-
-    try:
-        # Not data_only: a formula must be seen as a formula, not as its cached value.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+    except Exception:  # noqa: BLE001 - a workbook without a readable sheet
+        workbook.close()
         raise _refuse(_("The file is named .xlsx but is not an Excel workbook.")) from None
     try:
         sheet.reset_dimensions()  # a hostile <dimension> must not pad every row
